@@ -1,0 +1,33 @@
+/** Staff roles, from most to least powerful where they are comparable. */
+export const ROLES = ['owner', 'admin', 'organizer', 'texter', 'moderator', 'analyst'] as const;
+export type Role = (typeof ROLES)[number];
+
+const everyone: readonly Role[] = ROLES;
+const managers: readonly Role[] = ['owner', 'admin'];
+
+/** What each role may do. Routes name a permission; the HTTP layer checks it for every request. */
+export const PERMISSIONS = {
+  'workspace.read': everyone,
+  'workspace.manage': managers,
+  'users.read': ['owner', 'admin', 'organizer'],
+  'users.manage': managers,
+  'api_keys.manage': managers,
+  'audit.read': managers,
+  'jobs.read': managers,
+  'jobs.manage': managers,
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+export const ROLE_LABELS: Record<Role, string> = {
+  owner: 'Owner',
+  admin: 'Admin',
+  organizer: 'Organizer',
+  texter: 'Texter',
+  moderator: 'Moderator',
+  analyst: 'Analyst (read-only)',
+};

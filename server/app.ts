@@ -1,0 +1,113 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
+import type { Config } from './config.ts';
+import type { DatabaseHandle } from './db/database.ts';
+import { registerAuth } from './http/auth.ts';
+import { registerDashboard } from './http/dashboard.ts';
+import { registerErrorHandler } from './http/error-handler.ts';
+import { registerMetrics } from './http/metrics.ts';
+import { registerOpenApi } from './http/openapi.ts';
+import { jobsRoutes } from './jobs/jobs.routes.ts';
+import { type Clock, systemClock } from './lib/clock.ts';
+import type { Logger } from './lib/logger.ts';
+import { randomToken, sha256 } from './lib/tokens.ts';
+import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
+import { createAccountsService } from './modules/accounts/accounts.service.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
+
+export type AppDeps = {
+  config: Config;
+  database: DatabaseHandle;
+  logger: Logger;
+  clock?: Clock;
+  /** Process-wide metrics (CPU, memory, event loop); off in tests where many apps share a process. */
+  defaultMetrics?: boolean;
+};
+
+const REQUEST_ID = /^[\w.:-]{1,64}$/;
+
+/** Builds the HTTP application without listening; tests drive it with `app.inject`. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, database, logger } = deps;
+  const clock = deps.clock ?? systemClock;
+  const { db } = database;
+
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    trustProxy: config.trustProxy,
+    bodyLimit: 1_048_576,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomToken(12);
+    },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  registerErrorHandler(app);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+    },
+    strictTransportSecurity: config.publicUrl.startsWith('https:'),
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyFormbody);
+  await app.register(fastifyRateLimit, {
+    global: true,
+    max: config.apiRateLimitPerMinute,
+    timeWindow: '1 minute',
+    allowList: (request) => !request.url.startsWith('/api/'),
+    keyGenerator: (request) => {
+      const credential = request.headers.authorization ?? request.cookies?.gs_session;
+      return credential ? `c:${sha256(credential).slice(0, 32)}` : `ip:${request.ip}`;
+    },
+    errorResponseBuilder: (_request, context) => {
+      const error = new Error(`Too many requests; try again in ${Math.ceil(context.ttl / 1000)} seconds.`) as Error & {
+        statusCode: number;
+      };
+      error.statusCode = 429;
+      return error;
+    },
+  });
+  registerMetrics(app, { defaultMetrics: deps.defaultMetrics ?? false });
+  await registerOpenApi(app, config);
+  registerAuth(app, { db, clock, config });
+
+  app.get('/healthz', { logLevel: 'warn', schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { logLevel: 'warn', schema: { hide: true } }, async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(db);
+      return { status: 'ready', database: database.dialect };
+    } catch (error) {
+      app.log.warn({ err: error }, 'readiness check failed: database unreachable');
+      return reply.status(503).send({ status: 'unavailable', database: database.dialect, detail: 'The database cannot be reached.' });
+    }
+  });
+
+  const accounts = createAccountsService({ db, clock, config });
+  await app.register(accountsRoutes({ accounts, config }));
+  await app.register(auditRoutes({ db }));
+  await app.register(jobsRoutes({ db, clock }));
+
+  await registerDashboard(app, config.webDist);
+  return app;
+}

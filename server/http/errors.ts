@@ -1,0 +1,57 @@
+/** Every error code the API can answer with. Namespaced by domain; add new codes here. */
+export type ErrorCode =
+  | 'request.invalid'
+  | 'request.not_found'
+  | 'request.rate_limited'
+  | 'request.too_large'
+  | 'auth.required'
+  | 'auth.invalid_credentials'
+  | 'auth.session_expired'
+  | 'auth.csrf_failed'
+  | 'auth.locked'
+  | 'auth.forbidden'
+  | 'auth.api_key_invalid'
+  | 'workspace.not_found'
+  | 'workspace.slug_taken'
+  | 'user.not_found'
+  | 'user.email_taken'
+  | 'user.last_owner'
+  | 'api_key.not_found'
+  | 'invitation.not_found'
+  | 'invitation.expired'
+  | 'invitation.used'
+  | 'job.not_found'
+  | 'job.not_dead'
+  | 'internal';
+
+export type FieldError = { path: string; message: string };
+
+type AppErrorOptions = {
+  code: ErrorCode;
+  status: number;
+  message: string;
+  /** Whether the message may be shown to the caller. Errors with status < 500 are exposed by default. */
+  expose?: boolean;
+  fields?: FieldError[];
+  headers?: Record<string, string>;
+  cause?: unknown;
+};
+
+/** The one error type of the application; the HTTP error handler turns it into RFC 9457 problem+json. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly expose: boolean;
+  readonly fields: FieldError[] | undefined;
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(options: AppErrorOptions) {
+    super(options.message, { cause: options.cause });
+    this.name = 'AppError';
+    this.code = options.code;
+    this.status = options.status;
+    this.expose = options.expose ?? options.status < 500;
+    this.fields = options.fields;
+    this.headers = options.headers;
+  }
+}

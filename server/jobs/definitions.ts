@@ -1,0 +1,10 @@
+import type { Db } from '../db/database.ts';
+import type { Clock } from '../lib/clock.ts';
+import { createSessionsCleanupJob } from '../modules/accounts/sessions-cleanup.job.ts';
+import { createJobsMaintenanceJob } from './maintenance.ts';
+import { createJobRegistry } from './registry.ts';
+
+/** Every job type the application runs; each module contributes its definitions here, one line each. */
+export function createAppJobRegistry(deps: { db: Db; clock: Clock }) {
+  return createJobRegistry([createJobsMaintenanceJob(deps), createSessionsCleanupJob(deps)]);
+}

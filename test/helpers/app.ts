@@ -1,0 +1,66 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../server/app.ts';
+import { type Config, loadConfig } from '../../server/config.ts';
+import type { Dialect } from '../../server/db/database.ts';
+import { seedDemoIfEmpty } from '../../server/db/seed.ts';
+import { createLogger } from '../../server/lib/logger.ts';
+import { createTestClock, type TestClock } from './clock.ts';
+import { createTestDatabase, type TestDatabase } from './db.ts';
+
+export type TestApp = {
+  app: FastifyInstance;
+  database: TestDatabase;
+  clock: TestClock;
+  config: Config;
+  demo: { email: string; password: string; workspaceId: number };
+  close: () => Promise<void>;
+};
+
+/** A real app over a fresh migrated database (SQLite by default) with the demo workspace seeded. */
+export async function buildTestApp(options: { dialect?: Dialect; env?: Record<string, string> } = {}): Promise<TestApp> {
+  const database = await createTestDatabase(options.dialect ?? 'sqlite');
+  const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST: 'web/dist', ...options.env });
+  const clock = createTestClock();
+  const seeded = await seedDemoIfEmpty(database.db, clock, config);
+  if (seeded.workspaceId === null) throw new Error('demo seed did not run on a fresh database');
+  const app = await buildApp({ config, database, clock, logger: createLogger({ level: config.logLevel }) });
+  await app.ready();
+  return {
+    app,
+    database,
+    clock,
+    config,
+    demo: { email: config.demoEmail, password: config.demoPassword, workspaceId: seeded.workspaceId },
+    close: async () => {
+      await app.close();
+      await database.destroy();
+    },
+  };
+}
+
+/** A signed-in browser-like client: keeps the session cookie and sends the CSRF header on writes. */
+export type Client = {
+  request: (options: InjectOptions) => Promise<LightMyRequestResponse>;
+  csrfToken: string;
+  cookie: string;
+  userId: number;
+};
+
+export async function signIn(app: FastifyInstance, email: string, password: string): Promise<Client> {
+  const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password } });
+  if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.statusCode} ${response.body}`);
+  const body = response.json() as { csrfToken: string; user: { id: number } };
+  const setCookie = response.cookies.find((c) => c.name === 'gs_session');
+  if (!setCookie) throw new Error('no session cookie');
+  const cookie = `gs_session=${setCookie.value}`;
+  return {
+    csrfToken: body.csrfToken,
+    cookie,
+    userId: body.user.id,
+    request: (options) =>
+      app.inject({
+        ...options,
+        headers: { cookie, 'x-csrf-token': body.csrfToken, ...(options.headers ?? {}) },
+      }),
+  };
+}

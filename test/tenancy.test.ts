@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createJobQueue } from '../server/jobs/queue.ts';
+import { buildTestApp, type Client, signIn, type TestApp } from './helpers/app.ts';
+import { testDialects } from './helpers/db.ts';
+
+type OpenApi = { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+
+/**
+ * A valid body for every workspace route that takes one, so the walk reaches the tenancy check with a request that
+ * would succeed in the caller's own workspace. A new route with a body must be added here (the walk fails otherwise).
+ */
+const BODIES: Record<string, unknown> = {
+  'PATCH /api/workspaces/{workspaceId}': { name: 'Taken over' },
+  'PATCH /api/workspaces/{workspaceId}/users/{userId}': { role: 'analyst' },
+  'POST /api/workspaces/{workspaceId}/invitations': { email: 'intruder@example.org', role: 'owner' },
+  'POST /api/workspaces/{workspaceId}/api-keys': { name: 'Backdoor', role: 'owner' },
+};
+
+describe.each(testDialects())('tenant isolation on %s', (dialect) => {
+  let t: TestApp;
+  let a: Client;
+  let b: Client;
+  let wsA: number;
+  let wsB: number;
+  let routes: { method: string; path: string; hasBody: boolean }[];
+  const idsOfB: Record<string, number> = {};
+  let keyA: string;
+
+  beforeAll(async () => {
+    t = await buildTestApp({ dialect });
+    wsA = t.demo.workspaceId;
+    a = await signIn(t.app, t.demo.email, t.demo.password);
+    // A second organization, with its own owner and one of everything.
+    const inv = (
+      await a.request({ method: 'POST', url: `/api/workspaces/${wsA}/invitations`, payload: { email: 'b@example.org', role: 'analyst' } })
+    ).json();
+    const token = new URL(inv.acceptUrl).pathname.split('/').pop();
+    await t.app.inject({ method: 'POST', url: `/api/invitations/${token}/accept`, payload: { name: 'Bea', password: 'bea-password-1' } });
+    b = await signIn(t.app, 'b@example.org', 'bea-password-1');
+    // Bea leaves workspace A so that she is only in B.
+    await a.request({ method: 'DELETE', url: `/api/workspaces/${wsA}/users/${b.userId}` });
+    wsB = (await b.request({ method: 'POST', url: '/api/workspaces', payload: { name: 'Other Org' } })).json().id;
+    const bInv = (
+      await b.request({ method: 'POST', url: `/api/workspaces/${wsB}/invitations`, payload: { email: 'c@example.org', role: 'texter' } })
+    ).json();
+    const cToken = new URL(bInv.acceptUrl).pathname.split('/').pop();
+    const c = (
+      await t.app.inject({ method: 'POST', url: `/api/invitations/${cToken}/accept`, payload: { name: 'Cy', password: 'cy-password-12' } })
+    ).json();
+    const bInv2 = (
+      await b.request({ method: 'POST', url: `/api/workspaces/${wsB}/invitations`, payload: { email: 'd@example.org', role: 'texter' } })
+    ).json();
+    const bKey = (
+      await b.request({ method: 'POST', url: `/api/workspaces/${wsB}/api-keys`, payload: { name: 'B key', role: 'admin' } })
+    ).json();
+    idsOfB.userId = c.user.id;
+    idsOfB.invitationId = bInv2.invitation.id;
+    idsOfB.apiKeyId = bKey.apiKey.id;
+    const job = await createJobQueue({ db: t.database.db, clock: t.clock }).enqueue(t.database.db, {
+      type: 'test.noop',
+      payload: {},
+      workspaceId: wsB,
+    });
+    await t.database.db.updateTable('jobs').set({ state: 'dead', last_error: 'boom' }).where('id', '=', job.id).execute();
+    idsOfB.jobId = job.id;
+    keyA = (await a.request({ method: 'POST', url: `/api/workspaces/${wsA}/api-keys`, payload: { name: 'A key', role: 'owner' } })).json()
+      .secret;
+
+    const spec = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as OpenApi;
+    routes = Object.entries(spec.paths).flatMap(([path, methods]) =>
+      Object.entries(methods)
+        .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
+        .map(([method, op]) => ({ method: method.toUpperCase(), path, hasBody: op.requestBody !== undefined })),
+    );
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const fill = (path: string, workspaceId: number) =>
+    path.replace('{workspaceId}', String(workspaceId)).replace(/\{(\w+)\}/g, (_m, name: string) => {
+      const id = idsOfB[name];
+      if (id === undefined) throw new Error(`The tenancy walk has no id of workspace B for {${name}}; add one to idsOfB`);
+      return String(id);
+    });
+
+  it('walks every workspace route of the API', () => {
+    const scoped = routes.filter((r) => r.path.includes('{workspaceId}'));
+    expect(scoped.length).toBeGreaterThanOrEqual(14);
+    for (const route of scoped) {
+      if (route.hasBody)
+        expect(BODIES[`${route.method} ${route.path}`], `${route.method} ${route.path} needs a body in BODIES`).toBeDefined();
+    }
+  });
+
+  it("refuses every route of workspace B to a member of A, by session and by API key, and changes nothing of B's", async () => {
+    const before = await snapshotB();
+    const scoped = routes.filter((r) => r.path.includes('{workspaceId}'));
+    for (const route of scoped) {
+      const payload = BODIES[`${route.method} ${route.path}`];
+      const url = fill(route.path, wsB);
+      const bySession = await a.request({ method: route.method as 'GET', url, ...(payload ? { payload } : {}) });
+      expect([bySession.statusCode, bySession.json().code], `${route.method} ${url}`).toEqual([404, 'workspace.not_found']);
+      const byKey = await t.app.inject({
+        method: route.method as 'GET',
+        url,
+        headers: { authorization: `Bearer ${keyA}` },
+        ...(payload ? { payload } : {}),
+      });
+      expect([byKey.statusCode, byKey.json().code], `${route.method} ${url} (API key)`).toEqual([404, 'workspace.not_found']);
+    }
+    expect(await snapshotB()).toEqual(before);
+  });
+
+  it("cannot reach B's users, invitations, keys or jobs through A's own workspace path", async () => {
+    const before = await snapshotB();
+    const withIds = routes.filter((r) => r.path.includes('{workspaceId}') && /\{(?!workspaceId)\w+\}/.test(r.path));
+    expect(withIds.length).toBeGreaterThanOrEqual(5);
+    for (const route of withIds) {
+      const payload = BODIES[`${route.method} ${route.path}`];
+      const url = fill(route.path, wsA);
+      const response = await a.request({ method: route.method as 'GET', url, ...(payload ? { payload } : {}) });
+      expect(response.statusCode, `${route.method} ${url}: ${response.body}`).toBe(404);
+    }
+    expect(await snapshotB()).toEqual(before);
+  });
+
+  it('lists nothing of B in A', async () => {
+    for (const path of ['users', 'invitations', 'api-keys', 'audit']) {
+      const body = (await a.request({ method: 'GET', url: `/api/workspaces/${wsA}/${path}` })).body;
+      expect(body).not.toContain('c@example.org');
+      expect(body).not.toContain('d@example.org');
+      expect(body).not.toContain('B key');
+      expect(body).not.toContain('Other Org');
+    }
+  });
+
+  async function snapshotB() {
+    const db = t.database.db;
+    return {
+      workspace: await db.selectFrom('workspaces').selectAll().where('id', '=', wsB).execute(),
+      users: await db.selectFrom('workspace_users').selectAll().where('workspace_id', '=', wsB).orderBy('user_id').execute(),
+      invitations: await db.selectFrom('invitations').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      jobs: await db.selectFrom('jobs').select(['id', 'state', 'attempts']).where('workspace_id', '=', wsB).orderBy('id').execute(),
+      keys: await db
+        .selectFrom('api_keys')
+        .select(['id', 'name', 'role', 'revoked_at'])
+        .where('workspace_id', '=', wsB)
+        .orderBy('id')
+        .execute(),
+    };
+  }
+});

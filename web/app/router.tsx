@@ -1,0 +1,60 @@
+import { createBrowserRouter, Navigate } from 'react-router';
+import { AREAS } from '../features/areas/areas.ts';
+import { AreaPlaceholder } from '../features/areas/components/area-placeholder.tsx';
+import { WorkspaceHome } from '../features/areas/components/workspace-home.tsx';
+import { LoginPage } from '../features/auth/components/login-page.tsx';
+import { HomeRedirect } from './home-redirect.tsx';
+import { NotFoundInWorkspace, NotFoundPage } from './not-found.tsx';
+import { RequireSession } from './require-session.tsx';
+import { RouteError } from './route-error.tsx';
+import { WorkspaceLayout } from './workspace-layout.tsx';
+
+// Rarely visited screens are separate chunks, fetched on first visit.
+const settings = () => import('../features/settings/index.ts');
+const lazySettings = (name: 'SettingsPage' | 'GeneralTab' | 'UsersTab' | 'ApiKeysTab' | 'AuditTab' | 'JobsTab') => async () => ({
+  Component: (await settings())[name],
+});
+
+export function createRouter() {
+  return createBrowserRouter([
+    {
+      ErrorBoundary: RouteError,
+      children: [
+        { path: '/login', Component: LoginPage },
+        {
+          path: '/invite/:token',
+          lazy: async () => ({ Component: (await import('../features/auth/components/invite-page.tsx')).InvitePage }),
+        },
+        {
+          path: '/',
+          Component: RequireSession,
+          children: [
+            { index: true, Component: HomeRedirect },
+            {
+              path: 'w/:workspaceId',
+              Component: WorkspaceLayout,
+              children: [
+                { index: true, Component: WorkspaceHome },
+                ...AREAS.map((area) => ({ path: area.path, element: <AreaPlaceholder area={area} /> })),
+                {
+                  path: 'settings',
+                  lazy: lazySettings('SettingsPage'),
+                  children: [
+                    { index: true, element: <Navigate to="general" replace /> },
+                    { path: 'general', lazy: lazySettings('GeneralTab') },
+                    { path: 'users', lazy: lazySettings('UsersTab') },
+                    { path: 'api-keys', lazy: lazySettings('ApiKeysTab') },
+                    { path: 'audit', lazy: lazySettings('AuditTab') },
+                    { path: 'jobs', lazy: lazySettings('JobsTab') },
+                  ],
+                },
+                { path: '*', Component: NotFoundInWorkspace },
+              ],
+            },
+          ],
+        },
+        { path: '*', Component: NotFoundPage },
+      ],
+    },
+  ]);
+}
