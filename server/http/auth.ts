@@ -122,15 +122,16 @@ export function registerAuth(app: FastifyInstance, { db, clock, config }: AuthDe
 
   async function resolveTenant(request: FastifyRequest, actor: Actor, permission: Permission): Promise<Tenant> {
     const workspaceId = Number((request.params as Record<string, string>).workspaceId);
-    const notFound = new AppError({
-      code: 'workspace.not_found',
-      status: 404,
-      message: 'There is no such workspace, or you are not a member of it.',
-    });
-    if (!Number.isSafeInteger(workspaceId) || workspaceId <= 0) throw notFound;
+    const notFound = () =>
+      new AppError({
+        code: 'workspace.not_found',
+        status: 404,
+        message: 'There is no such workspace, or you are not a member of it.',
+      });
+    if (!Number.isSafeInteger(workspaceId) || workspaceId <= 0) throw notFound();
     let role: Role;
     if (actor.type === 'api_key') {
-      if (actor.workspaceId !== workspaceId) throw notFound;
+      if (actor.workspaceId !== workspaceId) throw notFound();
       role = actor.role;
     } else {
       const membership = await db
@@ -139,7 +140,7 @@ export function registerAuth(app: FastifyInstance, { db, clock, config }: AuthDe
         .where('workspace_id', '=', workspaceId)
         .where('user_id', '=', actor.userId)
         .executeTakeFirst();
-      if (!membership) throw notFound;
+      if (!membership) throw notFound();
       role = membership.role;
     }
     if (!can(role, permission)) {

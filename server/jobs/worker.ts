@@ -88,12 +88,20 @@ export function createWorker(deps: WorkerDeps): Worker {
   let finishedWhileStopping = 0;
   const waker = createWaker();
 
-  async function tick(limit: number): Promise<Job[]> {
-    const reclaimed = await queue.reclaimExpired();
-    if (reclaimed.requeued > 0 || reclaimed.dead > 0) {
-      logger.warn({ workerId, ...reclaimed }, 'reclaimed jobs whose lease expired (a worker stopped or crashed)');
+  // Reclaiming expired leases and scheduling recurring jobs need not run before every claim: a lease is long.
+  const housekeepingEveryMs = Math.min(5_000, Math.max(1, Math.floor(leaseMs / 4)));
+  let lastHousekeeping = Number.NEGATIVE_INFINITY;
+
+  async function tick(limit: number, forceHousekeeping = false): Promise<Job[]> {
+    const now = clock.now();
+    if (forceHousekeeping || now - lastHousekeeping >= housekeepingEveryMs) {
+      lastHousekeeping = now;
+      const reclaimed = await queue.reclaimExpired();
+      if (reclaimed.requeued > 0 || reclaimed.dead > 0) {
+        logger.warn({ workerId, ...reclaimed }, 'reclaimed jobs whose lease expired (a worker stopped or crashed)');
+      }
+      await queue.scheduleRecurring(registry);
     }
-    await queue.scheduleRecurring(registry);
     return queue.claim({ workerId, limit, leaseMs });
   }
 
@@ -234,6 +242,10 @@ export function createWorker(deps: WorkerDeps): Worker {
     clearTimeout(running.timer);
   }
 
+  // Claims in batches: once half the slots are free, or when a slot has waited a poll interval for the others.
+  const batchThreshold = Math.max(1, Math.ceil(concurrency / 2));
+  let lastClaimAt = 0;
+
   async function loop() {
     while (state === 'running') {
       const free = concurrency - active.size;
@@ -241,6 +253,12 @@ export function createWorker(deps: WorkerDeps): Worker {
         await waker.wait();
         continue;
       }
+      const waited = Date.now() - lastClaimAt;
+      if (free < batchThreshold && active.size > 0 && waited < pollMs) {
+        await waker.wait(pollMs - waited);
+        continue;
+      }
+      lastClaimAt = Date.now();
       let claimed = 0;
       try {
         const jobs = await tick(free);
@@ -280,7 +298,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     },
 
     async runOnce(): Promise<number> {
-      const jobs = await tick(Math.max(0, concurrency - active.size));
+      const jobs = await tick(Math.max(0, concurrency - active.size), true);
       await Promise.all(jobs.map(launch));
       return jobs.length;
     },
