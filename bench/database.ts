@@ -69,7 +69,7 @@ export async function createBenchDatabase(dialect: Dialect, postgresUrl: string)
   };
   live.add(database);
   try {
-    await migrateToLatest(handle.db);
+    await migrateToLatest(handle.db, { schema: searchPath });
   } catch (error) {
     await database.destroy();
     throw error;

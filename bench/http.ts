@@ -5,6 +5,7 @@ import { loadConfig } from '../server/config.ts';
 import { seedDemoIfEmpty } from '../server/db/seed.ts';
 import { systemClock } from '../server/lib/clock.ts';
 import { createLogger } from '../server/lib/logger.ts';
+import { randomToken } from '../server/lib/tokens.ts';
 import { createBenchDatabase } from './database.ts';
 import type { BenchContext, Benchmark } from './report.ts';
 
@@ -59,7 +60,7 @@ async function run(context: BenchContext): Promise<void> {
     const seeded = await seedDemoIfEmpty(database.db, systemClock, config);
     const workspaceId = seeded.workspaceId;
     if (workspaceId === null) throw new Error('the demo workspace was not seeded on a fresh database');
-    app = await buildApp({ config, database, logger: createLogger({ level: 'silent' }) });
+    app = await buildApp({ config, database, appSecret: randomToken(48), logger: createLogger({ level: 'silent' }) });
     const appUrl = await listen(app);
 
     // An API key, made the way an admin makes one: sign in, then POST /api/workspaces/:id/api-keys.

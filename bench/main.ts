@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { Dialect } from '../server/db/database.ts';
 import { DatabaseUnreachableError, describeUrl, dropAllBenchDatabases } from './database.ts';
 import { httpBenchmark } from './http.ts';
+import { importBenchmark } from './import.ts';
 import { jobsBenchmark } from './jobs.ts';
 import { type BenchContext, type Benchmark, type BenchOptions, formatMeasurement } from './report.ts';
 
@@ -10,6 +11,7 @@ import { type BenchContext, type Benchmark, type BenchOptions, formatMeasurement
 
 const BENCHMARKS: Record<string, Benchmark> = {
   http: httpBenchmark,
+  import: importBenchmark,
   jobs: jobsBenchmark,
 };
 

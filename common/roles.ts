@@ -15,6 +15,13 @@ export const PERMISSIONS = {
   'audit.read': managers,
   'jobs.read': managers,
   'jobs.manage': managers,
+  'members.read': ['owner', 'admin', 'organizer', 'texter', 'moderator', 'analyst'],
+  'members.write': ['owner', 'admin', 'organizer'],
+  'members.export': ['owner', 'admin', 'organizer'],
+  'members.erase': managers,
+  'communities.read': everyone,
+  'communities.manage': ['owner', 'admin', 'organizer'],
+  'imports.manage': ['owner', 'admin', 'organizer'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -4,6 +4,8 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
+import type { SmsSender } from './channels/sms/contract.ts';
+import { createSimulatorSender } from './channels/sms/simulator.ts';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/database.ts';
 import { registerAuth } from './http/auth.ts';
@@ -19,12 +21,24 @@ import { randomToken, sha256 } from './lib/tokens.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { communitiesRoutes } from './modules/communities/communities.routes.ts';
+import { createCommunitiesService } from './modules/communities/communities.service.ts';
+import { createJoinService } from './modules/communities/join.service.ts';
+import { importsRoutes } from './modules/imports/imports.routes.ts';
+import { createImportsService } from './modules/imports/imports.service.ts';
+import { membersRoutes } from './modules/members/members.routes.ts';
+import { createMembersService } from './modules/members/members.service.ts';
+import { joinPages } from './pages/join.routes.ts';
 
 export type AppDeps = {
   config: Config;
+  /** From resolveAppSecret: keys the hashes of suppressed addresses. */
+  appSecret: string;
   database: DatabaseHandle;
   logger: Logger;
   clock?: Clock;
+  /** Sends SMS (one-time codes for now); the built-in simulator when omitted. */
+  sms?: SmsSender;
   /** Process-wide metrics (CPU, memory, event loop); off in tests where many apps share a process. */
   defaultMetrics?: boolean;
 };
@@ -94,6 +108,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accountsRoutes({ accounts, config }));
   await app.register(auditRoutes({ db }));
   await app.register(jobsRoutes({ db, clock }));
+  await app.register(communitiesRoutes({ communities: createCommunitiesService({ db, clock, config }) }));
+  const sms = deps.sms ?? createSimulatorSender({ logger, now: clock.now });
+  const join = createJoinService({ db, clock, sms, appSecret: deps.appSecret, logger });
+  await app.register(joinPages({ join, config }), { prefix: '/p' });
+  await app.register(membersRoutes({ members: createMembersService({ db, clock, appSecret: deps.appSecret }) }));
+  await app.register(importsRoutes({ imports: createImportsService({ db, clock, appSecret: deps.appSecret }), db, clock }));
 
   await registerDashboard(app, config.webDist);
   return app;

@@ -48,6 +48,7 @@ const schema = z
     JOB_LEASE_MS: positiveInt('milliseconds a claimed job is leased').default(60_000),
     SHUTDOWN_TIMEOUT_MS: positiveInt('milliseconds to finish running jobs on shutdown').default(15_000),
     WEB_DIST: z.string().min(1).default('web/dist'),
+    APP_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 48`)').optional(),
   })
   .transform((env) => {
     const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
@@ -74,6 +75,7 @@ const schema = z
       jobLeaseMs: env.JOB_LEASE_MS,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
       webDist: env.WEB_DIST,
+      appSecret: env.APP_SECRET,
     };
   });
 

@@ -9,19 +9,22 @@ import { migrateToLatest } from './db/migrate.ts';
 import { seedDemoIfEmpty } from './db/seed.ts';
 import { createAppJobRegistry } from './jobs/definitions.ts';
 import { createWorker } from './jobs/worker.ts';
+import { resolveAppSecret } from './lib/app-secret.ts';
 import { systemClock } from './lib/clock.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { randomToken } from './lib/tokens.ts';
 import { email as emailSchema, password as passwordSchema } from './modules/accounts/accounts.schema.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
+import { type ExportCliOptions, exportCommand, type ImportCliOptions, importCommand } from './modules/imports/imports.cli.ts';
 
-type Runtime = { config: Config; logger: Logger; database: DatabaseHandle };
+type Runtime = { config: Config; logger: Logger; database: DatabaseHandle; appSecret: string };
 
 function runtime(): Runtime {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
+  const appSecret = resolveAppSecret(config);
   const database = openDatabase(config.databaseUrl, { poolSize: config.databasePoolSize });
-  return { config, logger, database };
+  return { config, logger, database, appSecret };
 }
 
 async function migrate({ database, logger }: Runtime) {
@@ -59,16 +62,16 @@ async function run(mode: { http: boolean; worker: boolean; seed: boolean }) {
   await migrate(rt);
   let demoReady = false;
   if (mode.seed && config.seedDemo) {
-    const seeded = await seedDemoIfEmpty(database.db, systemClock, config);
+    const seeded = await seedDemoIfEmpty(database.db, systemClock, config, { sampleData: { appSecret: rt.appSecret } });
     if (seeded.seeded) logger.info('seeded the demo workspace');
     const demo = await database.db.selectFrom('users').select('password_hash').where('email', '=', config.demoEmail).executeTakeFirst();
     demoReady = demo ? await verify(demo.password_hash, config.demoPassword) : false;
   }
-  const app = mode.http ? await buildApp({ config, database, logger, defaultMetrics: true }) : null;
+  const app = mode.http ? await buildApp({ config, database, logger, appSecret: rt.appSecret, defaultMetrics: true }) : null;
   const worker = mode.worker
     ? createWorker({
         db: database.db,
-        registry: createAppJobRegistry({ db: database.db, clock: systemClock }),
+        registry: createAppJobRegistry({ db: database.db, clock: systemClock, appSecret: rt.appSecret }),
         logger,
         concurrency: config.workerConcurrency,
         pollMs: config.workerPollMs,
@@ -166,7 +169,7 @@ program
   .action(async () => {
     const rt = runtime();
     await migrate(rt);
-    const result = await seedDemoIfEmpty(rt.database.db, systemClock, rt.config);
+    const result = await seedDemoIfEmpty(rt.database.db, systemClock, rt.config, { sampleData: { appSecret: rt.appSecret } });
     process.stdout.write(
       result.seeded
         ? `Seeded the demo workspace. Sign in as ${rt.config.demoEmail} with the password ${rt.config.demoPassword}\n`
@@ -191,6 +194,54 @@ program
   .option('--workspace <id-or-slug>', 'add the user to this existing workspace')
   .option('--role <role>', `role in --workspace (${ROLES.join(', ')})`, roleArg, 'organizer' as Role)
   .action(createUserCommand);
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+program
+  .command('import')
+  .description('import members from a CSV file (Action Network, Mobilize, Spoke, EveryAction exports, or any spreadsheet saved as CSV)')
+  .argument('<file>', 'the CSV file (UTF-8 or UTF-16; commas, semicolons or tabs; a header row)')
+  .requiredOption('--workspace <id-or-slug>', 'the workspace to import into')
+  .option(
+    '--map <column=field>',
+    'map a column, overriding the suggestion (repeatable); field: firstName, lastName, fullName, phone, email, postalCode, language, timezone, source, tags, custom:<key> or ignore',
+    collect,
+    [],
+  )
+  .option('--community <id-or-slug>', 'add everyone imported to this community (repeatable)', collect, [])
+  .option('--tag <tag>', 'tag everyone imported (repeatable)', collect, [])
+  .option('--source <source>', 'where these members come from (default "import: <file name>")')
+  .option('--consent-column <column>', "the column holding each member's SMS consent (yes/no, subscribed/unsubscribed, opted in/out …)")
+  .option('--email-consent-column <column>', "the column holding each member's email consent")
+  .option('--consent-wording <words>', 'the exact words members agreed to (required with a consent column)')
+  .option('--dedupe <mode>', 'members who already exist: update (fill their empty fields, never overwrite) or skip', 'update')
+  .option('--dry-run', 'check the file and count what would happen, without importing anything')
+  .action(async (file: string, options: ImportCliOptions) => {
+    const rt = runtime();
+    try {
+      await migrate(rt);
+      await importCommand({ db: rt.database.db, appSecret: rt.appSecret }, file, options);
+    } finally {
+      await rt.database.close();
+    }
+  });
+program
+  .command('export')
+  .description('export members to CSV (the members list filters; recorded in the audit log)')
+  .requiredOption('--workspace <id-or-slug>', 'the workspace to export from')
+  .option('--tag <tag>', 'only members with this tag')
+  .option('--community <id-or-slug>', 'only active members of this community')
+  .option('--consent <state>', 'only members whose SMS consent is sms_granted, sms_revoked or sms_none')
+  .option('--search <text>', 'only members whose name, email or phone starts with this')
+  .option('--out <file>', 'write to this file (default: standard output)')
+  .action(async (options: ExportCliOptions) => {
+    const rt = runtime();
+    try {
+      await migrate(rt);
+      await exportCommand({ db: rt.database.db }, options);
+    } finally {
+      await rt.database.close();
+    }
+  });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof InvalidArgumentError) {

@@ -14,6 +14,17 @@ const BODIES: Record<string, unknown> = {
   'PATCH /api/workspaces/{workspaceId}/users/{userId}': { role: 'analyst' },
   'POST /api/workspaces/{workspaceId}/invitations': { email: 'intruder@example.org', role: 'owner' },
   'POST /api/workspaces/{workspaceId}/api-keys': { name: 'Backdoor', role: 'owner' },
+  'POST /api/workspaces/{workspaceId}/members': { firstName: 'Intruder', phone: '+1 512 555 0177' },
+  'PATCH /api/workspaces/{workspaceId}/members/{memberId}': { firstName: 'Taken', phone: '+1 512 555 0178' },
+  'POST /api/workspaces/{workspaceId}/members/{memberId}/tags': { tag: 'stolen' },
+  'POST /api/workspaces/{workspaceId}/members/{memberId}/notes': { body: 'Was here.' },
+  'POST /api/workspaces/{workspaceId}/members/{memberId}/consent': { channel: 'sms', status: 'revoked', wording: 'Stop' },
+  'POST /api/workspaces/{workspaceId}/members/{memberId}/merge': { duplicateId: 1 },
+  'POST /api/workspaces/{workspaceId}/communities': { name: 'Intruders', visibility: 'public', keywords: ['INTRUDE'] },
+  'PATCH /api/workspaces/{workspaceId}/communities/{communityId}': { name: 'Taken over', keywords: ['TAKEN'] },
+  'POST /api/workspaces/{workspaceId}/communities/{communityId}/members': { memberIds: [1] },
+  'PATCH /api/workspaces/{workspaceId}/communities/{communityId}/members/{memberId}': { role: 'leader' },
+  'POST /api/workspaces/{workspaceId}/imports/{importId}/start': { mapping: { phone: 'phone' }, options: { tags: ['stolen'] } },
 };
 
 describe.each(testDialects())('tenant isolation on %s', (dialect) => {
@@ -63,6 +74,37 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
     });
     await t.database.db.updateTable('jobs').set({ state: 'dead', last_error: 'boom' }).where('id', '=', job.id).execute();
     idsOfB.jobId = job.id;
+    const memberOfB = (
+      await b.request({
+        method: 'POST',
+        url: `/api/workspaces/${wsB}/members`,
+        payload: { firstName: 'Bo', phone: '+1 206 555 0100', email: 'bo@example.org', tags: ['1'] },
+      })
+    ).json();
+    idsOfB.memberId = memberOfB.id;
+    idsOfB.tag = 1; // a tag B's member has
+    const communityOfB = (
+      await b.request({
+        method: 'POST',
+        url: `/api/workspaces/${wsB}/communities`,
+        payload: { name: 'B Circle', visibility: 'public', keywords: ['BCIRCLE'] },
+      })
+    ).json();
+    await b.request({
+      method: 'POST',
+      url: `/api/workspaces/${wsB}/communities/${communityOfB.id}/members`,
+      payload: { memberIds: [memberOfB.id] },
+    });
+    idsOfB.communityId = communityOfB.id;
+    const importOfB = (
+      await b.request({
+        method: 'POST',
+        url: `/api/workspaces/${wsB}/imports?filename=b.csv`,
+        headers: { 'content-type': 'text/csv' },
+        payload: 'name,phone\nBo,+1 206 555 0101\n',
+      })
+    ).json();
+    idsOfB.importId = importOfB.import.id;
     keyA = (await a.request({ method: 'POST', url: `/api/workspaces/${wsA}/api-keys`, payload: { name: 'A key', role: 'owner' } })).json()
       .secret;
 
@@ -126,12 +168,13 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
   });
 
   it('lists nothing of B in A', async () => {
-    for (const path of ['users', 'invitations', 'api-keys', 'audit']) {
+    for (const path of ['users', 'invitations', 'api-keys', 'audit', 'communities']) {
       const body = (await a.request({ method: 'GET', url: `/api/workspaces/${wsA}/${path}` })).body;
       expect(body).not.toContain('c@example.org');
       expect(body).not.toContain('d@example.org');
       expect(body).not.toContain('B key');
       expect(body).not.toContain('Other Org');
+      expect(body).not.toContain('B Circle');
     }
   });
 
@@ -142,6 +185,14 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
       users: await db.selectFrom('workspace_users').selectAll().where('workspace_id', '=', wsB).orderBy('user_id').execute(),
       invitations: await db.selectFrom('invitations').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
       jobs: await db.selectFrom('jobs').select(['id', 'state', 'attempts']).where('workspace_id', '=', wsB).orderBy('id').execute(),
+      members: await db.selectFrom('members').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      memberTags: await db.selectFrom('member_tags').selectAll().where('workspace_id', '=', wsB).orderBy('tag').execute(),
+      memberNotes: await db.selectFrom('member_notes').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      consent: await db.selectFrom('consent_events').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      communities: await db.selectFrom('communities').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      memberships: await db.selectFrom('memberships').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      keywords: await db.selectFrom('keywords').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      imports: await db.selectFrom('imports').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
       keys: await db
         .selectFrom('api_keys')
         .select(['id', 'name', 'role', 'revoked_at'])

@@ -1,4 +1,4 @@
-import { type CreateTableBuilder, type Kysely, PostgresAdapter, type SelectQueryBuilder } from 'kysely';
+import { type CreateTableBuilder, type Kysely, PostgresAdapter, type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Dialect } from './database.ts';
 
 // Dialect differences live here, so services and repositories never branch on the database.
@@ -28,4 +28,21 @@ export const int64 = (dialect: Dialect) => (dialect === 'postgres' ? 'bigint' : 
 export function forUpdateSkipLocked(dialect: Dialect) {
   return <DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O> =>
     dialect === 'postgres' ? qb.forUpdate().skipLocked() : qb;
+}
+
+/** Column type for binary data: `bytea` on PostgreSQL, `blob` on SQLite (both read back as Buffer). */
+export const binary = (dialect: Dialect) => (dialect === 'postgres' ? 'bytea' : 'blob');
+
+/**
+ * A custom field of a JSON-text column as text, for equality filters: strings as they are, numbers as written,
+ * booleans as 'true' / 'false' (the same on both dialects). `key` must be a plain identifier ([a-z][a-z0-9_]*).
+ * SQLite: json_extract(column, '$.key'); PostgreSQL: (column::jsonb ->> 'key').
+ */
+export function jsonTextField(dialect: Dialect, column: string, key: string): RawBuilder<string | null> {
+  if (!/^[a-z][a-z0-9_]*$/.test(key)) throw new Error(`not a custom field key: ${key}`);
+  const col = sql.ref(column);
+  if (dialect === 'postgres') return sql<string | null>`(${col}::jsonb ->> ${key})`;
+  const path = `$.${key}`;
+  const value = sql`cast(json_extract(${col}, ${path}) as text)`;
+  return sql<string | null>`(case json_type(${col}, ${path}) when 'true' then 'true' when 'false' then 'false' else ${value} end)`;
 }

@@ -95,6 +95,19 @@ export type Database = {
   invitations: InvitationsTable;
   audit_entries: AuditEntriesTable;
   jobs: JobsTable;
+  members: MembersTable;
+  member_tags: MemberTagsTable;
+  member_notes: MemberNotesTable;
+  consent_events: ConsentEventsTable;
+  suppressions: SuppressionsTable;
+  communities: CommunitiesTable;
+  memberships: MembershipsTable;
+  keywords: KeywordsTable;
+  activities: ActivitiesTable;
+  imports: ImportsTable;
+  import_chunks: ImportChunksTable;
+  import_errors: ImportErrorsTable;
+  verification_codes: VerificationCodesTable;
 };
 
 /** The job queue (server/jobs/queue.ts). `payload` is JSON text; times are epoch milliseconds. */
@@ -120,4 +133,184 @@ export type JobsTable = {
   created_at: number;
   updated_at: number;
   finished_at: number | null;
+};
+
+export type Channel = 'sms' | 'email';
+export type ConsentStatus = 'granted' | 'revoked';
+export type ConsentState = ConsentStatus | 'none';
+export type ConsentMethod = 'web_form' | 'keyword' | 'reply' | 'import' | 'api' | 'staff' | 'verified_code' | 'provider';
+export type PhoneType = 'mobile' | 'landline' | 'voip' | 'unknown';
+export type TimezoneSource = 'explicit' | 'postal_code' | 'area_code' | 'workspace';
+
+export type MembersTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  phone: string | null;
+  phone_type: Generated<PhoneType>;
+  phone_raw: string | null;
+  email: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  name_key: string | null;
+  last_name_key: string | null;
+  postal_code: string | null;
+  language: Generated<string>;
+  timezone: string;
+  timezone_source: TimezoneSource;
+  custom_fields: Generated<string>;
+  source: string | null;
+  referred_by: number | null;
+  sms_consent: Generated<ConsentState>;
+  email_consent: Generated<ConsentState>;
+  merged_into: number | null;
+  erased_at: number | null;
+  last_active_at: number | null;
+  created_at: number;
+  updated_at: number;
+};
+
+export type MemberTagsTable = { workspace_id: number; member_id: number; tag: string; created_at: number };
+
+export type MemberNotesTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  member_id: number;
+  author_user_id: number | null;
+  body: string;
+  created_at: number;
+};
+
+export type ConsentEventsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  member_id: number;
+  channel: Channel;
+  status: ConsentStatus;
+  method: ConsentMethod;
+  address_hash: string | null;
+  wording: string | null;
+  source_url: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  recorded_by_user_id: number | null;
+  import_id: number | null;
+  created_at: number;
+};
+
+export type SuppressionsTable = { workspace_id: number; channel: Channel; address_hash: string; reason: string; created_at: number };
+
+export type CommunityVisibility = 'public' | 'request' | 'invite';
+
+export type CommunitiesTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  parent_id: number | null;
+  name: string;
+  slug: string;
+  description: Generated<string>;
+  guidelines: Generated<string>;
+  visibility: CommunityVisibility;
+  consent_wording: string | null;
+  member_count: Generated<number>;
+  archived_at: number | null;
+  created_at: number;
+  updated_at: number;
+};
+
+export type MembershipRole = 'member' | 'leader' | 'mentor';
+export type MembershipStatus = 'active' | 'pending' | 'left';
+
+export type MembershipsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  community_id: number;
+  member_id: number;
+  role: MembershipRole;
+  status: MembershipStatus;
+  source: string | null;
+  joined_at: number;
+  left_at: number | null;
+  updated_at: number;
+};
+
+export type KeywordsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  keyword: string;
+  target_type: 'community';
+  target_id: number;
+  created_at: number;
+};
+
+export type ActivitiesTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  member_id: number;
+  type: string;
+  community_id: number | null;
+  subject_type: string | null;
+  subject_id: number | null;
+  data: string | null;
+  occurred_at: number;
+  created_at: number;
+};
+
+export type ImportStatus = 'uploaded' | 'validating' | 'validated' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export type ImportsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  created_by: number | null;
+  filename: string;
+  size_bytes: number;
+  status: ImportStatus;
+  dry_run: Generated<number>;
+  headers: string | null;
+  mapping: string | null;
+  options: string | null;
+  total_rows: number | null;
+  processed_rows: Generated<number>;
+  created_count: Generated<number>;
+  updated_count: Generated<number>;
+  duplicate_count: Generated<number>;
+  error_count: Generated<number>;
+  last_error: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+};
+
+export type ImportChunksTable = { import_id: number; seq: number; data: Buffer };
+
+export type ImportErrorsTable = {
+  id: Generated<number>;
+  import_id: number;
+  line: number;
+  field: string | null;
+  message: string;
+  /** error: the row was not imported; warning: it was, with something left out (migration 20261123090000). */
+  severity: Generated<'error' | 'warning'>;
+};
+
+/** One-time codes of the public join page (server/modules/communities/join.service.ts); hashes only. */
+export type VerificationCodesTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  token_hash: string;
+  phone_hash: string;
+  phone_prefix: string;
+  code_hash: string;
+  community_id: number;
+  member_id: number;
+  attempts: Generated<number>;
+  ip: string;
+  user_agent: string | null;
+  language: string;
+  wording: string;
+  source_url: string;
+  /** JSON: the form's first name, email and postal code, applied to an existing member's empty fields once verified. */
+  details: string;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
 };

@@ -1,20 +1,301 @@
 import type { Config } from '../config.ts';
 import type { Clock } from '../lib/clock.ts';
 import { createAccountsService } from '../modules/accounts/accounts.service.ts';
+import { recordActivities } from '../modules/activities/activities.repo.ts';
+import { joinCommunities, leaveCommunity } from '../modules/communities/communities.repo.ts';
+import { createCommunitiesService } from '../modules/communities/communities.service.ts';
+import { appendConsent } from '../modules/members/consent.repo.ts';
+import { normalizeMemberFields } from '../modules/members/member-fields.ts';
+import { addTags, insertMember } from '../modules/members/members.repo.ts';
 import type { Db } from './database.ts';
 
 export type SeedResult = { seeded: boolean; email: string; workspaceId: number | null };
+
+export type SeedOptions = {
+  /**
+   * Also fill the demo workspace with communities and members so a new install has something to look at (`npm start`
+   * and `groundswell seed` pass it; tests leave it out to start from an empty workspace). The app secret keys the
+   * consent ledger's address hashes.
+   */
+  sampleData?: { appSecret: string };
+};
 
 /** Seeds the demo workspace and its owner when the database has no user yet; does nothing otherwise. */
 export async function seedDemoIfEmpty(
   db: Db,
   clock: Clock,
   config: Pick<Config, 'demoEmail' | 'demoPassword' | 'sessionTtlMs' | 'loginMaxFailures' | 'loginLockMs' | 'publicUrl'>,
+  options: SeedOptions = {},
 ): Promise<SeedResult> {
   const anyUser = await db.selectFrom('users').select('id').limit(1).executeTakeFirst();
   if (anyUser) return { seeded: false, email: config.demoEmail, workspaceId: null };
   const accounts = createAccountsService({ db, clock, config });
   const userId = await accounts.createUser({ email: config.demoEmail, name: 'Demo Organizer', password: config.demoPassword });
   const workspace = await accounts.createWorkspace(userId, { name: 'Groundswell Demo', timezone: 'America/Chicago', defaultCountry: 'US' });
+  if (options.sampleData)
+    await seedSampleData(db, clock, config, { workspaceId: workspace.id, userId, appSecret: options.sampleData.appSecret });
   return { seeded: true, email: config.demoEmail, workspaceId: workspace.id };
+}
+
+// ── Sample data ─────────────────────────────────────────────────────────────
+// Fictional people with fictional numbers (555-01xx is reserved for fiction in North America).
+
+const DAY = 86_400_000;
+
+const AUSTIN = [
+  'Maria Garcia',
+  'James Johnson',
+  'Aisha Williams',
+  'Daniel Nguyen',
+  'Sofia Hernandez',
+  'Ethan Brown',
+  'Priya Patel',
+  'Lucas Martinez',
+  'Olivia Davis',
+  'Mateo Lopez',
+  'Grace Kim',
+  'Noah Wilson',
+  'Camila Gonzalez',
+  'Elijah Anderson',
+  'Hannah Thomas',
+  'Diego Ramirez',
+  'Zoe Taylor',
+  'Marcus Jackson',
+  'Isabella Flores',
+  'Caleb White',
+  'Lena Schmidt',
+  'Andre Harris',
+  'Valeria Torres',
+  'Owen Clark',
+  'Fatima Ali',
+  'Gabriel Rivera',
+  'Chloe Lewis',
+  'Jamal Robinson',
+  'Ana Morales',
+  'Samuel Walker',
+  'Mei Chen',
+  'Tyler Young',
+];
+
+const HOUSTON = [
+  'Jasmine Allen',
+  'Carlos Reyes',
+  'Emily King',
+  'Kwame Mensah',
+  'Lucia Cruz',
+  'Benjamin Scott',
+  'Nadia Hassan',
+  'Jose Ortiz',
+  'Abigail Green',
+  'Tran Le',
+  'Rosa Jimenez',
+  'Dylan Baker',
+  'Imani Adams',
+  'Miguel Castillo',
+  'Sarah Nelson',
+  'Ahmed Khan',
+  'Elena Vargas',
+  'Ryan Mitchell',
+  'Keisha Carter',
+  'Javier Romero',
+  'Lily Perez',
+  'Victor Ruiz',
+  'Ruth Campbell',
+  'Omar Farouk',
+  'Paola Mendoza',
+  'Henry Evans',
+  'Yesenia Soto',
+  'Connor Price',
+];
+
+const SPANISH = new Set([
+  'Mateo Lopez',
+  'Diego Ramirez',
+  'Ana Morales',
+  'Carlos Reyes',
+  'Lucia Cruz',
+  'Rosa Jimenez',
+  'Javier Romero',
+  'Yesenia Soto',
+]);
+const NO_CONSENT = new Set(['Tyler Young', 'Connor Price', 'Henry Evans', 'Mei Chen']);
+const REVOKED = new Set(['Owen Clark', 'Ruth Campbell']);
+
+const IMPORT_WORDING =
+  'I agree to receive recurring texts from Groundswell Demo about climate and safe streets. Msg & data rates may apply. Reply STOP to opt out, HELP for help.';
+
+async function seedSampleData(
+  db: Db,
+  clock: Clock,
+  config: Pick<Config, 'publicUrl'>,
+  input: { workspaceId: number; userId: number; appSecret: string },
+) {
+  const { workspaceId, appSecret } = input;
+  const actor = { type: 'user' as const, userId: input.userId, sessionId: 'seed', csrfToken: 'seed' };
+  const now = clock.now();
+  const communities = createCommunitiesService({ db, clock, config });
+  const create = async (body: Parameters<typeof communities.create>[2]) => (await communities.create(actor, workspaceId, body)).id;
+
+  const network = await create({
+    name: 'Climate Action Texas',
+    visibility: 'public',
+    keywords: ['CLIMATE'],
+    description: 'Texans working for clean air, clean energy and a livable climate, one neighborhood at a time.',
+    guidelines: 'Be kind and assume good faith.\nNo personal attacks, no spam.\n\nStay on topic: climate action in Texas.',
+  });
+  const austin = await create({
+    name: 'Austin',
+    parentId: network,
+    visibility: 'public',
+    keywords: ['ATXCLIMATE'],
+    description: 'The Austin chapter of Climate Action Texas.',
+  });
+  const houston = await create({
+    name: 'Houston',
+    parentId: network,
+    visibility: 'public',
+    keywords: ['HOUCLIMATE'],
+    description: 'The Houston chapter of Climate Action Texas.',
+  });
+  const parents = await create({
+    name: 'Climate – Austin Parents',
+    parentId: austin,
+    visibility: 'public',
+    description: 'Austin parents pushing for clean air around schools and playgrounds.',
+  });
+  const students = await create({
+    name: 'Climate – Houston Students',
+    parentId: houston,
+    visibility: 'public',
+    description: 'Students across Houston organizing for a just energy transition.',
+  });
+  const flyers = await create({
+    name: 'Fearful Flyers',
+    visibility: 'request',
+    description: 'A small, private circle for people anxious about flying: tips, company, and calmer trips.',
+    guidelines: 'What is said here stays here. Be gentle.',
+  });
+  const streets = await create({
+    name: 'Safe Streets',
+    visibility: 'public',
+    keywords: ['STREETS'],
+    description: 'Parents and neighbors asking for safer crossings, slower traffic and protected bike lanes.',
+  });
+
+  await db.transaction().execute(async (trx) => {
+    const people = [
+      ...AUSTIN.map((name, i) => ({ name, phone: `+1512555${String(100 + i).padStart(4, '0')}`, city: 'austin' as const, i })),
+      ...HOUSTON.map((name, i) => ({ name, phone: `+1713555${String(100 + i).padStart(4, '0')}`, city: 'houston' as const, i })),
+    ];
+    const ids = new Map<string, number>();
+    for (const [n, person] of people.entries()) {
+      const [firstName, lastName] = person.name.split(' ');
+      const createdAt = now - (150 - n) * DAY;
+      const { value: fields } = normalizeMemberFields(
+        {
+          firstName: firstName ?? null,
+          lastName: lastName ?? null,
+          phone: person.phone,
+          email: `${person.name.toLowerCase().replace(/[^a-z]+/g, '.')}@example.org`,
+          postalCode:
+            person.city === 'austin'
+              ? `787${String(1 + (person.i % 50)).padStart(2, '0')}`
+              : `770${String(1 + (person.i % 90)).padStart(2, '0')}`,
+          language: SPANISH.has(person.name) ? 'es' : 'en',
+          source: n % 3 === 0 ? 'action_network' : 'demo',
+        },
+        { defaultCountry: 'US', workspaceTimezone: 'America/Chicago' },
+      );
+      const memberId = await insertMember(trx, { workspaceId, fields, at: createdAt });
+      ids.set(person.name, memberId);
+      await recordActivities(
+        trx,
+        [{ workspaceId, memberId, type: 'created', data: { source: fields.source }, occurredAt: createdAt }],
+        createdAt,
+      );
+      if (!NO_CONSENT.has(person.name)) {
+        await appendConsent(trx, appSecret, {
+          workspaceId,
+          memberId,
+          channel: 'sms',
+          status: 'granted',
+          method: 'import',
+          address: person.phone,
+          wording: IMPORT_WORDING,
+          at: createdAt,
+        });
+      }
+      if (REVOKED.has(person.name)) {
+        await appendConsent(trx, appSecret, {
+          workspaceId,
+          memberId,
+          channel: 'sms',
+          status: 'revoked',
+          method: 'reply',
+          address: person.phone,
+          wording: 'STOP',
+          at: createdAt + 20 * DAY,
+        });
+      }
+    }
+    const idsOf = (names: readonly string[]) => names.map((name) => ids.get(name)).filter((id): id is number => id !== undefined);
+    const join = (names: readonly string[], communityId: number, daysAgo: number, role: 'member' | 'leader' | 'mentor' = 'member') =>
+      joinCommunities(trx, {
+        workspaceId,
+        memberIds: idsOf(names),
+        communityIds: [communityId],
+        role,
+        source: 'demo',
+        at: now - daysAgo * DAY,
+      });
+
+    // The network's own organizers, then each chapter and its micro-community.
+    await join(['Maria Garcia', 'Jasmine Allen'], network, 100, 'leader');
+    await join(['Aisha Williams'], austin, 95, 'leader');
+    await join(AUSTIN.slice(1), austin, 90);
+    await join(['Kwame Mensah'], houston, 92, 'leader');
+    await join([...HOUSTON.slice(0, 3), ...HOUSTON.slice(4)], houston, 88);
+    await join(['Grace Kim'], parents, 60, 'leader');
+    await join(['Priya Patel'], parents, 60, 'mentor');
+    await join(AUSTIN.slice(0, 12), parents, 55);
+    await join(['Carlos Reyes'], students, 50, 'leader');
+    await join(HOUSTON.slice(8, 18), students, 45);
+    // A few Austinites go to Houston meetings too: they count once in the network's total.
+    await join(['Daniel Nguyen', 'Sofia Hernandez', 'Lucas Martinez'], houston, 30);
+    await join(['Olivia Davis'], streets, 40, 'leader');
+    await join([...AUSTIN.slice(12, 20), ...HOUSTON.slice(20, 24)], streets, 35);
+    await join(['Lena Schmidt'], flyers, 25, 'leader');
+    await join(['Emily King', 'Hannah Thomas', 'Benjamin Scott', 'Zoe Taylor', 'Nadia Hassan'], flyers, 20);
+    await joinCommunities(trx, {
+      workspaceId,
+      memberIds: idsOf(['Abigail Green', 'Samuel Walker']),
+      communityIds: [flyers],
+      role: 'member',
+      source: 'join_page',
+      at: now - 2 * DAY,
+      status: 'pending',
+    });
+    // Someone who left Safe Streets (and whose history shows it).
+    await leaveCommunity(trx, { workspaceId, communityId: streets, memberIds: idsOf(['Caleb White']), at: now - 10 * DAY });
+
+    const tag = async (names: readonly string[], tags: string[], daysAgo: number) => {
+      const at = now - daysAgo * DAY;
+      for (const memberId of idsOf(names)) {
+        const added = await addTags(trx, workspaceId, memberId, tags, at);
+        await recordActivities(
+          trx,
+          added.map((t) => ({ workspaceId, memberId, type: 'tagged' as const, data: { tag: t }, occurredAt: at })),
+          at,
+        );
+      }
+    };
+    await tag(
+      ['Maria Garcia', 'Aisha Williams', 'Grace Kim', 'Jasmine Allen', 'Kwame Mensah', 'Olivia Davis', 'Carlos Reyes'],
+      ['volunteer'],
+      80,
+    );
+    await tag(['James Johnson', 'Priya Patel', 'Emily King', 'Benjamin Scott', 'Ahmed Khan'], ['donor'], 70);
+    await tag([...SPANISH], ['spanish-speaker'], 65);
+    await tag(AUSTIN.slice(0, 12), ['parent'], 55);
+  });
 }

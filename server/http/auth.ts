@@ -53,9 +53,9 @@ export function registerAuth(app: FastifyInstance, { db, clock, config }: AuthDe
   // Runs before body validation, so a caller without access learns nothing from validation errors.
   app.addHook('preValidation', async (request) => {
     const access = request.routeOptions.config.access;
-    if (!access) return;
+    // Public routes (sign-in, invitations, public pages) ignore credentials: a stale cookie must not get in the way.
+    if (!access || access === 'public') return;
     await identify(request);
-    if (access === 'public') return;
     const actor = requireActor(request);
     if (access === 'user') {
       if (actor.type !== 'user')

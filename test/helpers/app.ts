@@ -1,11 +1,15 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../server/app.ts';
+import type { SmsSender } from '../../server/channels/sms/contract.ts';
 import { type Config, loadConfig } from '../../server/config.ts';
 import type { Dialect } from '../../server/db/database.ts';
 import { seedDemoIfEmpty } from '../../server/db/seed.ts';
 import { createLogger } from '../../server/lib/logger.ts';
 import { createTestClock, type TestClock } from './clock.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
+
+/** The secret test apps key their hashes with. */
+export const TEST_APP_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
 export type TestApp = {
   app: FastifyInstance;
@@ -17,13 +21,23 @@ export type TestApp = {
 };
 
 /** A real app over a fresh migrated database (SQLite by default) with the demo workspace seeded. */
-export async function buildTestApp(options: { dialect?: Dialect; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function buildTestApp(
+  /** `sms`: a sender the test reads sent messages from (the built-in simulator otherwise). */
+  options: { dialect?: Dialect; env?: Record<string, string>; sms?: SmsSender } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase(options.dialect ?? 'sqlite');
   const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST: 'web/dist', ...options.env });
   const clock = createTestClock();
   const seeded = await seedDemoIfEmpty(database.db, clock, config);
   if (seeded.workspaceId === null) throw new Error('demo seed did not run on a fresh database');
-  const app = await buildApp({ config, database, clock, logger: createLogger({ level: config.logLevel }) });
+  const app = await buildApp({
+    config,
+    database,
+    clock,
+    appSecret: TEST_APP_SECRET,
+    logger: createLogger({ level: config.logLevel }),
+    ...(options.sms ? { sms: options.sms } : {}),
+  });
   await app.ready();
   return {
     app,

@@ -52,7 +52,7 @@ export async function createTestDatabase(dialect: Dialect, options: { migrate?: 
   }
   const open = () => openDatabase(url, { poolSize: 10, ...(searchPath ? { searchPath } : {}) });
   const handle = open();
-  if (options.migrate ?? true) await migrateToLatest(handle.db);
+  if (options.migrate ?? true) await migrateToLatest(handle.db, { schema: searchPath });
   return {
     ...handle,
     url,

@@ -14,6 +14,14 @@ const settings = () => import('../features/settings/index.ts');
 const lazySettings = (name: 'SettingsPage' | 'GeneralTab' | 'UsersTab' | 'ApiKeysTab' | 'AuditTab' | 'JobsTab') => async () => ({
   Component: (await settings())[name],
 });
+const members = () => import('../features/members/index.ts');
+const lazyMembers = (name: 'MembersPage' | 'MemberProfilePage') => async () => ({ Component: (await members())[name] });
+const lazyImport = async () => ({ Component: (await import('../features/imports/index.ts')).ImportPage });
+const communities = () => import('../features/communities/index.ts');
+const lazyCommunities = (name: 'CommunitiesPage' | 'CommunityPage') => async () => ({ Component: (await communities())[name] });
+
+// Areas with real screens; the others show what they will hold.
+const BUILT = new Set(['members', 'communities']);
 
 export function createRouter() {
   return createBrowserRouter([
@@ -35,7 +43,26 @@ export function createRouter() {
               Component: WorkspaceLayout,
               children: [
                 { index: true, Component: WorkspaceHome },
-                ...AREAS.map((area) => ({ path: area.path, element: <AreaPlaceholder area={area} /> })),
+                {
+                  path: 'members',
+                  children: [
+                    { index: true, lazy: lazyMembers('MembersPage') },
+                    { path: 'import', lazy: lazyImport },
+                    { path: 'import/:importId', lazy: lazyImport },
+                    { path: ':memberId', lazy: lazyMembers('MemberProfilePage') },
+                  ],
+                },
+                {
+                  path: 'communities',
+                  children: [
+                    { index: true, lazy: lazyCommunities('CommunitiesPage') },
+                    { path: ':communityId', lazy: lazyCommunities('CommunityPage') },
+                  ],
+                },
+                ...AREAS.filter((area) => !BUILT.has(area.path)).map((area) => ({
+                  path: area.path,
+                  element: <AreaPlaceholder area={area} />,
+                })),
                 {
                   path: 'settings',
                   lazy: lazySettings('SettingsPage'),

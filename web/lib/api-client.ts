@@ -100,7 +100,8 @@ function withQuery(path: string, query: RequestOptions['query']): string {
   return text ? `${path}?${text}` : path;
 }
 
-async function readProblem(response: Response): Promise<ApiError> {
+/** The ApiError a failed response stands for (also used by calls made without fetch, e.g. uploads with progress). */
+export async function readProblem(response: Response): Promise<ApiError> {
   const body: unknown = await response.json().catch(() => null);
   if (isRecord(body)) {
     const fieldErrors: FieldErrors = {};

@@ -1,9 +1,15 @@
 import type { Migration } from 'kysely';
 import * as accounts from './20261122210000_accounts.ts';
 import * as jobs from './20261122211000_jobs.ts';
+import * as members from './20261122220000_members.ts';
+import * as verificationCodes from './20261122230500_verification_codes.ts';
+import * as importErrorSeverity from './20261123090000_import_error_severity.ts';
 
 /** Every migration, by name; names sort in the order they run. Add new files here. */
 export const migrations: Record<string, Migration> = {
   '20261122210000_accounts': accounts,
   '20261122211000_jobs': jobs,
+  '20261122220000_members': members,
+  '20261122230500_verification_codes': verificationCodes,
+  '20261123090000_import_error_severity': importErrorSeverity,
 };

@@ -107,6 +107,17 @@ describe.each(testDialects())('accounts on %s', (dialect) => {
     expect((await client.request({ method: 'GET', url: '/api/auth/session' })).json().code).toBe('auth.session_expired');
   });
 
+  it('lets a person sign in again while an old session cookie is still around', async () => {
+    const client = await signIn(t.app, t.demo.email, t.demo.password);
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { cookie: client.cookie },
+      payload: { email: t.demo.email, password: t.demo.password },
+    });
+    expect(again.statusCode).toBe(200);
+  });
+
   it('refuses cookie-authenticated writes without the CSRF token', async () => {
     const client = await signIn(t.app, t.demo.email, t.demo.password);
     const response = await t.app.inject({
