@@ -15,6 +15,9 @@ const SCREENSHOTS = 'test-results/screenshots';
 const NAV = ['Members', 'Communities', 'Messages', 'Inbox', 'Actions', 'Workflows', 'Spaces', 'Social', 'Analytics', 'Settings'];
 
 /** Visible and inside the viewport (the collapsed phone navbar is slid off-screen, not hidden). */
+/** A loaded machine (CI) can take seconds to load a route's code and finish an animation. */
+const POLL = { timeout: 15_000, interval: 100 };
+
 async function onScreen(locator: Locator): Promise<boolean> {
   if (!(await locator.isVisible())) return false;
   const box = await locator.boundingBox();
@@ -72,7 +75,7 @@ describe('dashboard in a browser', () => {
 
   it('refuses a wrong password with a message', async () => {
     await page.goto(`${origin}/login`);
-    await expect.poll(() => page.getByRole('heading', { name: 'Sign in to Groundswell' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('heading', { name: 'Sign in to Groundswell' }).isVisible(), POLL).toBe(true);
     await page.screenshot({ path: `${SCREENSHOTS}/login.png` });
 
     await page.getByRole('textbox', { name: 'Email' }).fill(t.demo.email);
@@ -207,11 +210,11 @@ describe('dashboard in a browser', () => {
     await page.screenshot({ path: `${SCREENSHOTS}/shell-phone.png` });
 
     await page.getByRole('button', { name: 'Toggle navigation' }).click();
-    await expect.poll(() => onScreen(nav.getByRole('link', { name: 'Members', exact: true }))).toBe(true);
+    await expect.poll(() => onScreen(nav.getByRole('link', { name: 'Members', exact: true })), POLL).toBe(true);
     await page.screenshot({ path: `${SCREENSHOTS}/shell-phone-menu.png` });
     await nav.getByRole('link', { name: 'Members', exact: true }).click();
     await page.waitForURL(`${origin}/w/${t.demo.workspaceId}/members`);
-    await expect.poll(() => onScreen(nav.getByRole('link', { name: 'Members', exact: true }))).toBe(false);
+    await expect.poll(() => onScreen(nav.getByRole('link', { name: 'Members', exact: true })), POLL).toBe(false);
   });
 
   it('threw no uncaught errors in the page', () => {

@@ -4,7 +4,7 @@ import type { Db } from '../../db/database.ts';
 import { defineJob, PermanentJobError, PRIORITY } from '../../jobs/define.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { workspaceOf } from '../members/members.repo.ts';
-import { insertRows } from './bulk.ts';
+import { insertRows, refreshStatistics } from './bulk.ts';
 import { planColumns } from './column-mapping.ts';
 import { type BatchSettings, newDryRunMemory, writeBatch } from './import-batch.ts';
 import { type ParseSettings, parseSegments, type Segment } from './import-parse.ts';
@@ -136,9 +136,9 @@ export type ImportProgress = {
 export type RunImportOptions = {
   workspaceId: number;
   importId: number;
-  /** Checked between batches: a run that is aborted stops after the batch it is writing (which commits). */
+  /** Checked after each transaction: an aborted run stops once the transaction it is writing has committed. */
   signal?: AbortSignal;
-  /** Called after each committed batch (awaited). */
+  /** Called after each committed transaction (awaited). */
   onProgress?: (progress: ImportProgress) => void | Promise<void>;
   batchRows?: number;
   commitRows?: number;
@@ -150,7 +150,7 @@ export type RunImportOptions = {
 
 export type RunOutcome = 'done' | 'validated' | 'cancelled' | 'not_running';
 
-/** Thrown inside a batch's transaction when the import was cancelled meanwhile: the batch rolls back. */
+/** Thrown inside a transaction when the import was cancelled meanwhile: the transaction rolls back. */
 class ImportStopped extends Error {
   override name = 'ImportStopped';
 }
@@ -214,6 +214,16 @@ export async function runImport(deps: ImportRunDeps, options: RunImportOptions):
     appSecret: deps.appSecret,
     dryRun: memory,
   });
+
+  // Planner statistics (PostgreSQL) are refreshed when the import has grown the tables it reads by half since.
+  let analyzedAt = 0;
+  const refreshWhenGrown = async () => {
+    const written = totals.createdCount;
+    if (written >= Math.max(5_000, analyzedAt * 1.5)) {
+      await refreshStatistics(db, ['members', 'activities']);
+      analyzedAt = written;
+    }
+  };
 
   /** Parsed segments not written yet, in file order; each is written whole (the checkpoint never splits one). */
   const pending: Segment[] = [];
@@ -282,6 +292,7 @@ export async function runImport(deps: ImportRunDeps, options: RunImportOptions):
     pendingRecords -= takenRecords;
     committed += takenRecords;
     totals.processedRows = committed;
+    if (!dryRun) await refreshWhenGrown();
     await options.onProgress?.({ ...totals });
     if (options.signal?.aborted) throw options.signal.reason ?? new Error('the import was stopped');
     return true;
