@@ -40,8 +40,9 @@ function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Omit
 export function registerErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     if (error instanceof AppError) {
-      if (error.status >= 500) request.log.error({ err: error }, error.message);
-      else request.log.info({ code: error.code }, error.message);
+      if (error.status >= 500) request.log.error({ err: loggable(error) }, error.message);
+      // The message may quote what the caller sent (a phone number, an email): log the code only.
+      else request.log.info({ code: error.code, status: error.status }, 'request refused');
       if (error.headers) reply.headers(error.headers);
       return sendProblem(request, reply, {
         status: error.status,
@@ -83,13 +84,28 @@ export function registerErrorHandler(app: FastifyInstance) {
       });
     }
     if (status >= 400 && status < 500) {
-      request.log.info({ err: error }, error.message);
+      request.log.info({ status, code: 'code' in error ? error.code : undefined }, 'request refused');
       const code = status === 413 ? 'request.too_large' : status === 404 ? 'request.not_found' : 'request.invalid';
       return sendProblem(request, reply, { status, code, detail: error.message });
     }
-    request.log.error({ err: error }, error.message);
+    request.log.error({ err: loggable(error) }, error.message);
     return sendProblem(request, reply, { status: 500, code: 'internal', detail: 'Something went wrong on our side; it has been logged.' });
   });
+}
+
+/**
+ * What an unexpected error may put in the logs: its type, message, code and stack. Driver errors carry more
+ * (PostgreSQL's `detail` quotes the conflicting row, phone numbers included), and that stays out.
+ */
+function loggable(error: Error): Record<string, unknown> {
+  const cause = error.cause instanceof Error ? loggable(error.cause) : undefined;
+  return {
+    type: error.name,
+    message: error.message,
+    code: 'code' in error ? error.code : undefined,
+    stack: error.stack,
+    ...(cause ? { cause } : {}),
+  };
 }
 
 export function problemNotFound(request: FastifyRequest, reply: FastifyReply) {
