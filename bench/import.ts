@@ -8,6 +8,7 @@ import type { Db } from '../server/db/database.ts';
 import { dialectOf } from '../server/db/dialect.ts';
 import { systemClock } from '../server/lib/clock.ts';
 import { COMMIT_ROWS } from '../server/modules/imports/import.job.ts';
+import { MEMBER_INSERT_COLUMNS } from '../server/modules/imports/import-batch.ts';
 import { createImportsService } from '../server/modules/imports/imports.service.ts';
 import { createMembersService } from '../server/modules/members/members.service.ts';
 import { createBenchDatabase } from './database.ts';
@@ -149,27 +150,7 @@ async function createWorkspace(db: Db) {
   return row.id;
 }
 
-const MEMBER_COLUMNS = [
-  'workspace_id',
-  'phone',
-  'phone_type',
-  'phone_raw',
-  'email',
-  'first_name',
-  'last_name',
-  'name_key',
-  'last_name_key',
-  'postal_code',
-  'language',
-  'timezone',
-  'timezone_source',
-  'custom_fields',
-  'source',
-  'sms_consent',
-  'email_consent',
-  'created_at',
-  'updated_at',
-] as const;
+const MEMBER_COLUMNS = MEMBER_INSERT_COLUMNS;
 
 /** The imported members' rows (insert values, in id order) written to a file, one JSON array per line. */
 async function dumpMembers(from: Db, workspaceId: number, path: string): Promise<void> {

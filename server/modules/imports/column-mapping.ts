@@ -1,3 +1,4 @@
+import { customKeyOf } from '../../../common/import-fields.ts';
 import { CUSTOM_FIELD_KEY } from '../members/member-fields.ts';
 
 // Which member field each column of an uploaded file feeds. Suggestions come from the headers of common exports
@@ -291,19 +292,6 @@ export function parseTarget(value: string): MappingTarget | null {
     return CUSTOM_FIELD_KEY.test(key) ? (value as `custom:${string}`) : null;
   }
   return null;
-}
-
-/** Turns a custom-field key a person typed ("Volunteer Shift") into one we store ("volunteer_shift"). */
-export function customKeyOf(header: string): string {
-  const slug = header
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .slice(0, 40)
-    .replace(/_+$/, '');
-  return /^[a-z]/.test(slug) ? slug : `f_${slug}`.slice(0, 40);
 }
 
 /**

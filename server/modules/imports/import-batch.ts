@@ -548,7 +548,8 @@ export async function writeBatch(db: Executor, settings: BatchSettings, rows: re
   return result;
 }
 
-const MEMBER_INSERT_COLUMNS = [
+/** The members columns an import inserts, in order (the import benchmark's raw insert uses the same). */
+export const MEMBER_INSERT_COLUMNS = [
   'workspace_id',
   'phone',
   'phone_type',

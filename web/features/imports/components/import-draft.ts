@@ -41,19 +41,6 @@ export const SINGLE_FIELDS = new Set([
   'source',
 ]);
 
-/** The custom-field key a column becomes ("Volunteer Shift" → volunteer_shift), as the server's customKeyOf. */
-export function customKey(header: string): string {
-  const slug = header
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .slice(0, 40)
-    .replace(/_+$/, '');
-  return /^[a-z]/.test(slug) ? slug : `f_${slug}`.slice(0, 40);
-}
-
 export function fieldLabel(value: string): string {
   if (value.startsWith('custom:')) return `Custom field “${value.slice('custom:'.length)}”`;
   return FIELD_OPTIONS.find((option) => option.value === value)?.label ?? value;

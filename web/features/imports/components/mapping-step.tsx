@@ -19,11 +19,12 @@ import {
 } from '@mantine/core';
 import { IconAlertTriangle, IconInfoCircle } from '@tabler/icons-react';
 import type { Dispatch, SetStateAction } from 'react';
+import { customKeyOf } from '../../../../common/import-fields.ts';
 import { useCurrentWorkspace } from '../../../lib/current-workspace.tsx';
 import { errorDetail, fieldError, onlyFieldErrors } from '../../../lib/errors.ts';
 import type { Import } from '../api/get-import.ts';
 import { useCommunityOptions } from '../api/list-community-options.ts';
-import { customKey, type Draft, draftProblems, FIELD_OPTIONS, fieldLabel } from './import-draft.ts';
+import { type Draft, draftProblems, FIELD_OPTIONS, fieldLabel } from './import-draft.ts';
 
 /** Step 2: what each column of the file is, and what happens to everyone imported. */
 export function MappingStep(props: {
@@ -78,7 +79,7 @@ export function MappingStep(props: {
             <Table.Tbody>
               {headers.map((header) => {
                 const value = draft.mapping[header] ?? 'ignore';
-                const custom = `custom:${customKey(header)}`;
+                const custom = `custom:${customKeyOf(header)}`;
                 const options = [...FIELD_OPTIONS, { value: custom, label: fieldLabel(custom) }];
                 if (!options.some((option) => option.value === value)) options.push({ value, label: fieldLabel(value) });
                 const isConsent = consentColumns.has(header);
