@@ -1,13 +1,10 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { Db } from '../../db/database.ts';
-import type { ConsentState } from '../../db/schema.ts';
 import type { Actor } from '../../http/auth.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { normalizePhone } from '../../lib/phone.ts';
 import { recordAudit } from '../audit/audit.repo.ts';
-import { languageOf } from '../members/member-fields.ts';
-import { listMembers, type MemberFilter, parseCustomFields, tagsOf, workspaceOf } from '../members/members.repo.ts';
+import { listMembers, type MemberFilter, memberFilterOf, parseCustomFields, tagsOf, workspaceOf } from '../members/members.repo.ts';
 import type { ExportQuery } from './imports.schema.ts';
 
 // Members to CSV, streamed: pages of members (the members list's own query and filters) become CSV lines as the
@@ -16,8 +13,6 @@ import type { ExportQuery } from './imports.schema.ts';
 
 const PAGE = 1_000;
 const MAX_CUSTOM_COLUMNS = 200;
-const SEARCH_SPACES = /\s+/g;
-const PHONE_LIKE = /^\+?[\d\s().\-/]+$/;
 const NUMBER_LIKE = /^[+-]?[\d\s().-]+$/;
 
 export const EXPORT_COLUMNS = [
@@ -49,27 +44,9 @@ export function safeCell(value: string): string {
   return value;
 }
 
-/** The members list's filters (same query string) turned into the repository's filter; null when nothing can match. */
-export async function memberFilterOf(db: Db, workspaceId: number, query: ExportQuery): Promise<MemberFilter | null> {
-  const filter: MemberFilter = { workspaceId };
-  const q = query.q?.trim().replace(SEARCH_SPACES, ' ').toLowerCase();
-  if (q) {
-    if (q.includes('@')) filter.emailPrefix = q;
-    else if (PHONE_LIKE.test(q)) {
-      const ws = await workspaceOf(db, workspaceId);
-      const parsed = normalizePhone(q, ws.default_country);
-      if (!parsed.ok) return null;
-      filter.phone = parsed.e164;
-    } else filter.namePrefix = q;
-  }
-  if (query.tag) filter.tag = query.tag.toLowerCase();
-  if (query.communityId !== undefined) filter.communityId = query.communityId;
-  if (query.consent) filter.smsConsent = query.consent.slice(4) as ConsentState;
-  if (query.phoneType) filter.phoneType = query.phoneType;
-  if (query.language) filter.language = languageOf(query.language) ?? query.language.toLowerCase();
-  if (query.field && query.value !== undefined) filter.field = { key: query.field, value: query.value };
-  return filter;
-}
+/** The members list's filters (same query string) as the repository's filter; null when nothing can match. */
+export const exportFilterOf = (db: Db, workspaceId: number, query: ExportQuery) =>
+  memberFilterOf(workspaceId, query, async () => (await workspaceOf(db, workspaceId)).default_country);
 
 /** Custom field keys used in the workspace (by any live member), sorted: the export's extra columns. */
 async function customKeys(db: Db, workspaceId: number): Promise<string[]> {
@@ -160,7 +137,7 @@ export async function exportMembers(
   input: { workspaceId: number; actor: Actor | null; query: ExportQuery; ip?: string | null; onRecord?: () => void },
 ): Promise<Readable> {
   const { db, clock } = deps;
-  const filter = await memberFilterOf(db, input.workspaceId, input.query);
+  const filter = await exportFilterOf(db, input.workspaceId, input.query);
   const keys = await customKeys(db, input.workspaceId);
   const filters: Record<string, unknown> = Object.fromEntries(Object.entries(input.query).filter(([, v]) => v !== undefined));
   // The audit log never holds a phone number: a phone search is kept as its last digits.

@@ -2,7 +2,8 @@ import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql
 import type { Dialect } from '../../db/database.ts';
 import { dialectOf, jsonTextField } from '../../db/dialect.ts';
 import type { ConsentState, Database, MembershipRole, MembershipStatus } from '../../db/schema.ts';
-import type { CustomFieldValue, NormalizedMember } from './member-fields.ts';
+import { normalizePhone } from '../../lib/phone.ts';
+import { type CustomFieldValue, languageOf, type NormalizedMember } from './member-fields.ts';
 
 // SQL for members, their tags, notes, consent ledger and timeline. Functions take `db | trx` first and filter every
 // query on workspace_id. "Live" members are neither merged into another nor erased; the CSV import reuses the
@@ -230,6 +231,49 @@ export type MemberFilter = {
   language?: string;
   field?: { key: string; value: string };
 };
+
+const SEARCH_SPACES = /\s+/g;
+const PHONE_LIKE = /^\+?[\d\s().\-/]+$/;
+
+/** The members list's query string (also the export's): what a person filters the list by. */
+export type MemberListQuery = {
+  q?: string | undefined;
+  tag?: string | undefined;
+  communityId?: number | undefined;
+  consent?: string | undefined;
+  phoneType?: MemberFilter['phoneType'] | undefined;
+  language?: string | undefined;
+  field?: string | undefined;
+  value?: string | undefined;
+};
+
+/**
+ * Turns the list's query into the repository's filter; null when nothing can match (a phone-looking search that is
+ * not a valid number). The workspace's country is only looked up for a phone-looking search.
+ */
+export async function memberFilterOf(
+  workspaceId: number,
+  query: MemberListQuery,
+  defaultCountry: () => Promise<string>,
+): Promise<MemberFilter | null> {
+  const filter: MemberFilter = { workspaceId };
+  const q = query.q?.trim().replace(SEARCH_SPACES, ' ').toLowerCase();
+  if (q) {
+    if (q.includes('@')) filter.emailPrefix = q;
+    else if (PHONE_LIKE.test(q)) {
+      const parsed = normalizePhone(q, await defaultCountry());
+      if (!parsed.ok) return null;
+      filter.phone = parsed.e164;
+    } else filter.namePrefix = q;
+  }
+  if (query.tag) filter.tag = query.tag.toLowerCase();
+  if (query.communityId !== undefined) filter.communityId = query.communityId;
+  if (query.consent) filter.smsConsent = query.consent.slice(4) as ConsentState;
+  if (query.phoneType) filter.phoneType = query.phoneType;
+  if (query.language) filter.language = languageOf(query.language) ?? query.language.toLowerCase();
+  if (query.field && query.value !== undefined) filter.field = { key: query.field, value: query.value };
+  return filter;
+}
 
 /** Range conditions for a prefix, so the (workspace_id, column) index serves it on both dialects. */
 const prefixRange = (

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import type { Channel, ConsentState } from '../../db/schema.ts';
+import type { Channel } from '../../db/schema.ts';
 import type { Actor, Tenant } from '../../http/auth.ts';
 import { AppError, type FieldError } from '../../http/errors.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -8,7 +8,7 @@ import { addressHash } from '../../lib/tokens.ts';
 import { recordActivities } from '../activities/activities.repo.ts';
 import { recordAudit } from '../audit/audit.repo.ts';
 import { appendConsent, isSuppressed } from './consent.repo.ts';
-import { type CustomFieldValue, type FieldProblem, languageOf, type MemberFieldsInput, normalizeMemberFields } from './member-fields.ts';
+import { type CustomFieldValue, type FieldProblem, type MemberFieldsInput, normalizeMemberFields } from './member-fields.ts';
 import {
   addTags,
   countNotes,
@@ -28,8 +28,8 @@ import {
   listMembers,
   listMembershipsOf,
   listNotes,
-  type MemberFilter,
   type MemberRow,
+  memberFilterOf,
   mergedIdsOf,
   moveMemberships,
   parseCustomFields,
@@ -65,8 +65,6 @@ export type Warning = { field: string; message: string };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
-const PHONE_LIKE = /^\+?[\d\s().\-/]+$/;
-const SEARCH_SPACES = /\s+/g;
 const FIELD_KEYS: readonly (keyof MemberFieldsInput)[] = [
   'firstName',
   'lastName',
@@ -370,26 +368,9 @@ export function createMembersService({ db, clock, appSecret }: Deps) {
 
   async function list(tenant: Tenant, query: ListMembersQuery) {
     const { workspaceId } = tenant;
-    const filter: MemberFilter = { workspaceId };
-    const q = query.q?.trim().replace(SEARCH_SPACES, ' ').toLowerCase();
-    if (q) {
-      if (q.includes('@')) filter.emailPrefix = q;
-      else if (PHONE_LIKE.test(q)) {
-        const { ctx } = await contextOf(workspaceId);
-        const parsed = normalizePhone(q, ctx.defaultCountry);
-        if (!parsed.ok) return { members: [], nextCursor: null, total: 0, totalCapped: false };
-        filter.phone = parsed.e164;
-      } else filter.namePrefix = q;
-    }
-    if (query.tag) filter.tag = query.tag.toLowerCase();
-    if (query.communityId !== undefined) filter.communityId = query.communityId;
-    if (query.consent) filter.smsConsent = query.consent.slice(4) as ConsentState;
-    if (query.phoneType) filter.phoneType = query.phoneType;
-    if (query.language) filter.language = languageOf(query.language) ?? query.language.toLowerCase();
-    if (query.field) {
-      if (query.value === undefined) throw invalid([{ path: 'querystring.value', message: 'is required with field' }]);
-      filter.field = { key: query.field, value: query.value };
-    }
+    if (query.field && query.value === undefined) throw invalid([{ path: 'querystring.value', message: 'is required with field' }]);
+    const filter = await memberFilterOf(workspaceId, query, async () => (await contextOf(workspaceId)).ctx.defaultCountry);
+    if (!filter) return { members: [], nextCursor: null, total: 0, totalCapped: false };
     const page = await listMembers(db, filter, {
       limit: query.limit,
       ...(query.cursor !== undefined ? { cursor: Number(query.cursor) } : {}),
