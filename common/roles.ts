@@ -22,6 +22,11 @@ export const PERMISSIONS = {
   'communities.read': everyone,
   'communities.manage': ['owner', 'admin', 'organizer'],
   'imports.manage': ['owner', 'admin', 'organizer'],
+  'messaging.read': ['owner', 'admin', 'organizer', 'texter', 'analyst'],
+  'broadcasts.manage': ['owner', 'admin', 'organizer'],
+  'channels.manage': managers,
+  'compliance.manage': managers,
+  'simulator.use': ['owner', 'admin', 'organizer', 'texter'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -61,7 +61,11 @@ function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),
-    prepare: (sql: string) => {
+    prepare: (text: string) => {
+      // Transactions take the write lock when they begin: a deferred transaction that reads, then writes, fails with
+      // SQLITE_BUSY_SNAPSHOT when another process (a `worker` beside `serve`) wrote in between; an immediate one waits
+      // for the lock (busy_timeout) instead.
+      const sql = text === 'begin' ? 'begin immediate' : text;
       let statement = cache.get(sql);
       if (statement) {
         cache.delete(sql);

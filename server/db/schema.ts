@@ -16,6 +16,18 @@ export type WorkspacesTable = {
   quiet_hours_start: string;
   quiet_hours_end: string;
   created_at: number;
+  /** Empty: the product's default wording (server/modules/messaging/compliance-texts.ts). */
+  help_text: Generated<string>;
+  opt_out_text: Generated<string>;
+  opt_in_text: Generated<string>;
+  first_message_footer: Generated<string>;
+  /** At most this many non-reply messages per member in frequency_window_days, across all communities. */
+  frequency_cap: Generated<number>;
+  frequency_window_days: Generated<number>;
+  /** A broadcast pauses itself when more than this share of its recent sends fail. */
+  failure_pause_percent: Generated<number>;
+  /** e.g. https://gs.example.org: short links are built on it instead of PUBLIC_URL. */
+  short_link_base: string | null;
 };
 
 export type UsersTable = {
@@ -108,6 +120,14 @@ export type Database = {
   import_chunks: ImportChunksTable;
   import_errors: ImportErrorsTable;
   verification_codes: VerificationCodesTable;
+  channel_accounts: ChannelAccountsTable;
+  senders: SendersTable;
+  broadcasts: BroadcastsTable;
+  broadcast_stats: BroadcastStatsTable;
+  messages: MessagesTable;
+  message_events: MessageEventsTable;
+  link_targets: LinkTargetsTable;
+  links: LinksTable;
 };
 
 /** The job queue (server/jobs/queue.ts). `payload` is JSON text; times are epoch milliseconds. */
@@ -313,4 +333,165 @@ export type VerificationCodesTable = {
   created_at: number;
   expires_at: number;
   consumed_at: number | null;
+};
+
+// ── SMS engine (migration 20261123100000) ───────────────────────────────────
+
+export type ProviderName = 'simulator' | 'twilio' | 'telnyx' | 'smpp' | 'smtp';
+export type ChannelAccountStatus = 'active' | 'auth_failed' | 'disabled';
+
+/** A provider account of a workspace. `credentials` is sealed with the app secret and never leaves the server. */
+export type ChannelAccountsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  provider: ProviderName;
+  name: string;
+  webhook_key: string;
+  base_url: string | null;
+  credentials: string;
+  settings: Generated<string>;
+  status: Generated<ChannelAccountStatus>;
+  status_detail: string | null;
+  created_at: number;
+  updated_at: number;
+};
+
+export type SenderKind = 'long_code' | 'toll_free' | 'short_code' | 'messaging_service' | 'alphanumeric' | 'email';
+
+export type SendersTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  channel_account_id: number;
+  channel: Channel;
+  kind: SenderKind;
+  address: string;
+  label: string;
+  /** Segments per second the provider allows this sender. */
+  throughput: number;
+  supports_mms: Generated<number>;
+  is_default: Generated<number>;
+  price_micros: Generated<number>;
+  mms_price_micros: Generated<number>;
+  bucket_tokens: Generated<number>;
+  bucket_at: Generated<number>;
+  paused_until: number | null;
+  archived_at: number | null;
+  created_at: number;
+  updated_at: number;
+};
+
+export type BroadcastStatus = 'draft' | 'scheduled' | 'expanding' | 'sending' | 'paused' | 'completed' | 'cancelled';
+export type ScheduleKind = 'now' | 'at' | 'local_time';
+
+export type BroadcastsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  name: string;
+  channel: Channel;
+  status: BroadcastStatus;
+  /** JSON: { communityIds: number[], tags: string[] } */
+  audience: string;
+  sender_id: number | null;
+  /** JSON: language → template text */
+  templates: string;
+  default_language: string;
+  subject: string | null;
+  media_url: string | null;
+  track_links: Generated<number>;
+  /** JSON: { source, medium, campaign } */
+  utm: string | null;
+  schedule_kind: ScheduleKind;
+  scheduled_at: number | null;
+  local_time: string | null;
+  throttle_per_minute: number | null;
+  pause_reason: string | null;
+  expand_cursor: Generated<number>;
+  recipient_count: Generated<number>;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+  launched_at: number | null;
+  completed_at: number | null;
+};
+
+export type BroadcastStatsTable = { broadcast_id: number; workspace_id: number; key: string; value: number };
+
+export type MessageDirection = 'out' | 'in';
+export type MessageKind = 'broadcast' | 'reply' | 'compliance' | 'test' | 'automation' | 'inbound';
+export type MessageState =
+  | 'queued'
+  | 'held'
+  | 'sending'
+  | 'sent'
+  | 'delivered'
+  | 'failed'
+  | 'unknown'
+  | 'cancelled'
+  | 'received'
+  | 'processed';
+
+export type MessagesTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  direction: MessageDirection;
+  channel: Channel;
+  kind: MessageKind;
+  member_id: number | null;
+  broadcast_id: number | null;
+  sender_id: number | null;
+  to_address: string;
+  from_address: string;
+  subject: string | null;
+  body: string;
+  /** JSON array of URLs */
+  media_urls: string | null;
+  segments: number;
+  encoding: 'gsm7' | 'ucs2' | 'email';
+  priority: number;
+  state: MessageState;
+  send_at: number;
+  expires_at: number | null;
+  attempts: Generated<number>;
+  locked_by: string | null;
+  lease_until: number | null;
+  provider: ProviderName | null;
+  provider_id: string | null;
+  error_code: string | null;
+  error_detail: string | null;
+  cost_micros: number | null;
+  flag: string | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+  delivered_at: number | null;
+};
+
+export type MessageEventsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  message_id: number;
+  status: string;
+  error_code: string | null;
+  occurred_at: number;
+  created_at: number;
+};
+
+export type LinkTargetsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  broadcast_id: number | null;
+  url: string;
+  created_at: number;
+};
+
+export type LinksTable = {
+  code: string;
+  workspace_id: number;
+  target_id: number;
+  member_id: number | null;
+  broadcast_id: number | null;
+  message_id: number | null;
+  clicks: Generated<number>;
+  first_clicked_at: number | null;
+  created_at: number;
 };

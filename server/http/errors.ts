@@ -40,6 +40,14 @@ export type ErrorCode =
   | 'import.invalid_mapping'
   | 'import.not_startable'
   | 'import.not_cancellable'
+  | 'channel_account.not_found'
+  | 'sender.not_found'
+  | 'sender.address_taken'
+  | 'broadcast.not_found'
+  | 'broadcast.invalid'
+  | 'broadcast.not_launchable'
+  | 'broadcast.invalid_transition'
+  | 'simulator.unavailable'
   | 'internal';
 
 export type FieldError = { path: string; message: string };

@@ -4,6 +4,7 @@ import * as jobs from './20261122211000_jobs.ts';
 import * as members from './20261122220000_members.ts';
 import * as verificationCodes from './20261122230500_verification_codes.ts';
 import * as importErrorSeverity from './20261123090000_import_error_severity.ts';
+import * as messaging from './20261123100000_messaging.ts';
 
 /** Every migration, by name; names sort in the order they run. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '20261122220000_members': members,
   '20261122230500_verification_codes': verificationCodes,
   '20261123090000_import_error_severity': importErrorSeverity,
+  '20261123100000_messaging': messaging,
 };
