@@ -1,0 +1,384 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+// A localhost stand-in for Twilio's Messages API, speaking its wire protocol: form-encoded sends with basic auth,
+// JSON answers and errors, and status callbacks / inbound texts signed with X-Twilio-Signature. It keeps counters
+// and only the last `keep` messages, so a benchmark can push thousands of sends per second through it.
+
+export type TwilioFailure = {
+  /** HTTP status of the refusal (400, 401, 429, 500, 503, …). */
+  status: number;
+  /** Twilio's error code: 21211 invalid number, 21610 unsubscribed recipient, 21614 not a mobile number, … */
+  code?: number;
+  message?: string;
+  /** Sent as Retry-After (seconds). */
+  retryAfterSeconds?: number;
+};
+
+/** What happens to a message after Twilio accepted it. */
+export type TwilioOutcome = 'delivered' | { status: 'undelivered' | 'failed'; errorCode: number };
+
+export type FakeTwilioMessage = {
+  sid: string;
+  accountSid: string;
+  to: string;
+  from: string | null;
+  messagingServiceSid: string | null;
+  body: string;
+  mediaUrls: string[];
+  statusCallback: string | null;
+  validityPeriod: number | null;
+  authorization: string | null;
+  receivedAt: number;
+};
+
+export type CallbackRecord = { kind: 'status' | 'inbound'; url: string; messageStatus: string | null; status: number | null };
+
+export type FakeTwilioOptions = {
+  accountSid?: string;
+  authToken?: string;
+  /** Delay before answering each send, in ms. */
+  latencyMs?: number;
+  /** How many messages and callbacks to remember (the counters keep counting). Default 1,000. */
+  keep?: number;
+  /** Post status callbacks (queued → sent → delivered, or the outcome set with outcomeFor) after every send. */
+  autoDeliver?: boolean;
+  /** Where sendInbound posts by default (the number's "A message comes in" webhook). */
+  inboundUrl?: string;
+};
+
+export type FakeTwilio = {
+  url: string;
+  accountSid: string;
+  authToken: string;
+  /** The last `keep` accepted sends, oldest first. */
+  messages: FakeTwilioMessage[];
+  /** The last `keep` callbacks posted, with the status code our endpoint answered (null: no answer). */
+  callbacks: CallbackRecord[];
+  stats: { requests: number; accepted: number; refused: number; dropped: number; callbacks: number; acknowledged: number };
+  latencyMs: number;
+  autoDeliver: boolean;
+  inboundUrl: string | null;
+  /** The next `count` sends are refused with `failure`. */
+  failNext(count: number, failure: TwilioFailure): void;
+  /** Every send to `to` is refused with `failure` (null clears it). */
+  failTo(to: string, failure: TwilioFailure | null): void;
+  /** The next `count` sends get 429 with Retry-After. */
+  throttleNext(count: number, retryAfterSeconds?: number): void;
+  /** The next `count` sends are read, then the connection is destroyed without an answer. */
+  dropNext(count: number): void;
+  /** Stop listening (connections are refused) or listen again on the same port. */
+  refuseConnections(refuse: boolean): Promise<void>;
+  /** The outcome autoDeliver and deliver() report for messages to `to`. */
+  outcomeFor(to: string, outcome: TwilioOutcome): void;
+  /** Posts the signed status callbacks of a message to its StatusCallback; resolves to our endpoint's answers. */
+  deliver(sid: string, outcome?: TwilioOutcome): Promise<Array<number | null>>;
+  sendInbound(
+    from: string,
+    to: string,
+    body: string,
+    options?: { mediaUrls?: string[]; url?: string },
+  ): Promise<{ sid: string; status: number | null }>;
+  /** Resolves when every callback in flight has been answered. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+};
+
+type Plan = { kind: 'fail'; failure: TwilioFailure } | { kind: 'drop' };
+
+/** X-Twilio-Signature: base64(HMAC-SHA1(authToken, url + each sorted key followed by its value)). */
+export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
+  const data = Object.keys(params)
+    .sort()
+    .reduce((text, key) => text + key + params[key], url);
+  return createHmac('sha1', authToken).update(data).digest('base64');
+}
+
+export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<FakeTwilio> {
+  const accountSid = options.accountSid ?? `AC${randomBytes(16).toString('hex')}`;
+  const authToken = options.authToken ?? randomBytes(16).toString('hex');
+  const keep = options.keep ?? 1_000;
+  const expectedAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
+  const sidPrefix = randomBytes(6).toString('hex');
+  let sequence = 0;
+  const plans: Plan[] = [];
+  const failuresByTo = new Map<string, TwilioFailure>();
+  const outcomes = new Map<string, TwilioOutcome>();
+  const bySid = new Map<string, FakeTwilioMessage>();
+  const inFlight = new Set<Promise<unknown>>();
+  const timers = new Set<NodeJS.Timeout>();
+  let refusing = false;
+  let port = 0;
+
+  const remember = <T>(list: T[], item: T) => {
+    list.push(item);
+    if (list.length > keep) list.shift();
+  };
+
+  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+    res.end(JSON.stringify(body));
+  };
+
+  const refuse = (res: ServerResponse, failure: TwilioFailure) => {
+    fake.stats.refused += 1;
+    const code = failure.code ?? (failure.status === 429 ? 20429 : failure.status >= 500 ? 20500 : 21211);
+    const headers: Record<string, string> =
+      failure.retryAfterSeconds === undefined ? {} : { 'retry-after': String(failure.retryAfterSeconds) };
+    json(
+      res,
+      failure.status,
+      {
+        code,
+        message: failure.message ?? `Error ${code}`,
+        more_info: `https://www.twilio.com/docs/errors/${code}`,
+        status: failure.status,
+      },
+      headers,
+    );
+  };
+
+  const postCallback = async (kind: CallbackRecord['kind'], url: string, params: Record<string, string>): Promise<number | null> => {
+    fake.stats.callbacks += 1;
+    let status: number | null = null;
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(authToken, url, params) },
+        body: new URLSearchParams(params).toString(),
+        signal: AbortSignal.timeout(15_000),
+      });
+      await response.arrayBuffer();
+      status = response.status;
+      if (status >= 200 && status < 300) fake.stats.acknowledged += 1;
+    } catch {
+      status = null;
+    }
+    remember(fake.callbacks, { kind, url, messageStatus: params.MessageStatus ?? null, status });
+    return status;
+  };
+
+  const track = <T>(promise: Promise<T>): Promise<T> => {
+    inFlight.add(promise);
+    void promise.finally(() => inFlight.delete(promise)).catch(() => {});
+    return promise;
+  };
+
+  const deliverMessage = async (message: FakeTwilioMessage, outcome: TwilioOutcome): Promise<Array<number | null>> => {
+    if (!message.statusCallback) return [];
+    const steps: Array<{ status: string; errorCode?: number }> =
+      outcome === 'delivered'
+        ? [{ status: 'queued' }, { status: 'sent' }, { status: 'delivered' }]
+        : outcome.status === 'failed'
+          ? [{ status: 'queued' }, { status: 'failed', errorCode: outcome.errorCode }]
+          : [{ status: 'queued' }, { status: 'sent' }, { status: 'undelivered', errorCode: outcome.errorCode }];
+    const answers: Array<number | null> = [];
+    for (const step of steps) {
+      const params: Record<string, string> = {
+        AccountSid: accountSid,
+        ApiVersion: '2010-04-01',
+        From: message.from ?? '+15005550006',
+        MessageSid: message.sid,
+        MessageStatus: step.status,
+        SmsSid: message.sid,
+        SmsStatus: step.status,
+        To: message.to,
+      };
+      if (message.messagingServiceSid) params.MessagingServiceSid = message.messagingServiceSid;
+      if (step.errorCode !== undefined) params.ErrorCode = String(step.errorCode);
+      answers.push(await postCallback('status', message.statusCallback, params));
+    }
+    return answers;
+  };
+
+  const accept = (req: IncomingMessage, res: ServerResponse, form: URLSearchParams, pathSid: string) => {
+    const to = form.get('To');
+    const from = form.get('From');
+    const messagingServiceSid = form.get('MessagingServiceSid');
+    const body = form.get('Body') ?? '';
+    const mediaUrls = form.getAll('MediaUrl');
+    const validity = form.get('ValidityPeriod');
+    const statusCallback = form.get('StatusCallback');
+    if (!to) return refuse(res, { status: 400, code: 21604, message: "A 'To' phone number is required." });
+    if (!from && !messagingServiceSid) return refuse(res, { status: 400, code: 21603, message: "A 'From' phone number is required." });
+    if (body === '' && mediaUrls.length === 0) return refuse(res, { status: 400, code: 21602, message: 'Message body is required.' });
+    const validityPeriod = validity === null ? null : Number(validity);
+    if (validityPeriod !== null && !(Number.isInteger(validityPeriod) && validityPeriod >= 1 && validityPeriod <= 36_000)) {
+      return refuse(res, { status: 400, code: 90007, message: 'Invalid validity period value' });
+    }
+    if (statusCallback !== null && !URL.canParse(statusCallback))
+      return refuse(res, { status: 400, code: 21609, message: 'Invalid StatusCallback url' });
+    const failure = failuresByTo.get(to);
+    if (failure) return refuse(res, failure);
+
+    sequence += 1;
+    const sid = `SM${sidPrefix}${sequence.toString(16).padStart(20, '0')}`;
+    const message: FakeTwilioMessage = {
+      sid,
+      accountSid: pathSid,
+      to,
+      from,
+      messagingServiceSid,
+      body,
+      mediaUrls,
+      statusCallback,
+      validityPeriod,
+      authorization: req.headers.authorization ?? null,
+      receivedAt: Date.now(),
+    };
+    fake.stats.accepted += 1;
+    remember(fake.messages, message);
+    bySid.set(sid, message);
+    if (bySid.size > keep) bySid.delete(bySid.keys().next().value as string);
+    const now = new Date().toUTCString();
+    json(res, 201, {
+      account_sid: pathSid,
+      api_version: '2010-04-01',
+      body,
+      date_created: now,
+      date_sent: null,
+      date_updated: now,
+      direction: 'outbound-api',
+      error_code: null,
+      error_message: null,
+      from,
+      messaging_service_sid: messagingServiceSid,
+      num_media: String(mediaUrls.length),
+      num_segments: '1',
+      price: null,
+      price_unit: 'USD',
+      sid,
+      status: messagingServiceSid && !from ? 'accepted' : 'queued',
+      subresource_uris: { media: `/2010-04-01/Accounts/${pathSid}/Messages/${sid}/Media.json` },
+      to,
+      uri: `/2010-04-01/Accounts/${pathSid}/Messages/${sid}.json`,
+    });
+    if (fake.autoDeliver) void track(deliverMessage(message, outcomes.get(to) ?? 'delivered'));
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
+    fake.stats.requests += 1;
+    const match = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec((req.url ?? '').split('?')[0] ?? '');
+    if (req.method !== 'POST' || !match?.[1])
+      return json(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
+    if (req.headers.authorization !== expectedAuth || match[1] !== accountSid) {
+      return refuse(res, { status: 401, code: 20003, message: 'Authenticate' });
+    }
+    const plan = plans.shift();
+    if (plan?.kind === 'drop') {
+      fake.stats.dropped += 1;
+      req.socket.destroy();
+      return;
+    }
+    if (plan?.kind === 'fail') return refuse(res, plan.failure);
+    accept(req, res, new URLSearchParams(raw), match[1]);
+  };
+
+  const server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      if (fake.latencyMs <= 0) return handle(req, res, raw);
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        handle(req, res, raw);
+      }, fake.latencyMs);
+      timers.add(timer);
+    });
+  });
+
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        port = (server.address() as AddressInfo).port;
+        resolve();
+      });
+    });
+  await listen();
+
+  const fake: FakeTwilio = {
+    url: `http://127.0.0.1:${port}`,
+    accountSid,
+    authToken,
+    messages: [],
+    callbacks: [],
+    stats: { requests: 0, accepted: 0, refused: 0, dropped: 0, callbacks: 0, acknowledged: 0 },
+    latencyMs: options.latencyMs ?? 0,
+    autoDeliver: options.autoDeliver ?? false,
+    inboundUrl: options.inboundUrl ?? null,
+    failNext(count, failure) {
+      for (let index = 0; index < count; index += 1) plans.push({ kind: 'fail', failure });
+    },
+    failTo(to, failure) {
+      if (failure) failuresByTo.set(to, failure);
+      else failuresByTo.delete(to);
+    },
+    throttleNext(count, retryAfterSeconds = 1) {
+      fake.failNext(count, { status: 429, code: 20429, message: 'Too Many Requests', retryAfterSeconds });
+    },
+    dropNext(count) {
+      for (let index = 0; index < count; index += 1) plans.push({ kind: 'drop' });
+    },
+    async refuseConnections(on) {
+      if (on === refusing) return;
+      refusing = on;
+      if (on) {
+        server.close();
+        server.closeAllConnections();
+      } else {
+        await listen();
+      }
+    },
+    outcomeFor(to, outcome) {
+      outcomes.set(to, outcome);
+    },
+    deliver(sid, outcome) {
+      const message = bySid.get(sid);
+      if (!message) return Promise.reject(new Error(`fake Twilio: no message ${sid} (only the last ${keep} are kept)`));
+      return track(deliverMessage(message, outcome ?? outcomes.get(message.to) ?? 'delivered'));
+    },
+    async sendInbound(from, to, body, extra = {}) {
+      const url = extra.url ?? fake.inboundUrl;
+      if (!url) throw new Error('fake Twilio: no inbound URL (pass options.url or set inboundUrl)');
+      sequence += 1;
+      const sid = `SM${sidPrefix}${sequence.toString(16).padStart(20, '0')}`;
+      const mediaUrls = extra.mediaUrls ?? [];
+      const params: Record<string, string> = {
+        AccountSid: accountSid,
+        ApiVersion: '2010-04-01',
+        Body: body,
+        From: from,
+        MessageSid: sid,
+        NumMedia: String(mediaUrls.length),
+        NumSegments: '1',
+        SmsMessageSid: sid,
+        SmsSid: sid,
+        SmsStatus: 'received',
+        To: to,
+      };
+      mediaUrls.forEach((mediaUrl, index) => {
+        params[`MediaUrl${index}`] = mediaUrl;
+        params[`MediaContentType${index}`] = 'image/jpeg';
+      });
+      return { sid, status: await track(postCallback('inbound', url, params)) };
+    },
+    async idle() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+    async close() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      await fake.idle();
+      if (refusing) return;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+  return fake;
+}
