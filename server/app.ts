@@ -5,7 +5,6 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import type { SmsSender } from './channels/sms/contract.ts';
-import { createSimulatorSender } from './channels/sms/simulator.ts';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/database.ts';
 import { registerAuth } from './http/auth.ts';
@@ -26,8 +25,18 @@ import { createCommunitiesService } from './modules/communities/communities.serv
 import { createJoinService } from './modules/communities/join.service.ts';
 import { importsRoutes } from './modules/imports/imports.routes.ts';
 import { createImportsService } from './modules/imports/imports.service.ts';
+import { linkRoutes } from './modules/links/links.routes.ts';
 import { membersRoutes } from './modules/members/members.routes.ts';
 import { createMembersService } from './modules/members/members.service.ts';
+import { broadcastsRoutes } from './modules/messaging/broadcasts.routes.ts';
+import { createBroadcastsService } from './modules/messaging/broadcasts.service.ts';
+import { channelsRoutes } from './modules/messaging/channels.routes.ts';
+import { createChannelsService } from './modules/messaging/channels.service.ts';
+import { messagesRoutes } from './modules/messaging/messages.routes.ts';
+import { createOutboxSmsSender } from './modules/messaging/outbox.ts';
+import { createMessagingRuntime, type MessagingRuntime } from './modules/messaging/runtime.ts';
+import { messagingSettingsRoutes } from './modules/messaging/settings.routes.ts';
+import { webhookRoutes } from './modules/messaging/webhooks.routes.ts';
 import { joinPages } from './pages/join.routes.ts';
 
 export type AppDeps = {
@@ -37,8 +46,13 @@ export type AppDeps = {
   database: DatabaseHandle;
   logger: Logger;
   clock?: Clock;
-  /** Sends SMS (one-time codes for now); the built-in simulator when omitted. */
+  /** Sends the join page's one-time codes; through the outbox (the workspace's default SMS sender) when omitted. */
   sms?: SmsSender;
+  /**
+   * Channel adapters, the status writer and the sink, shared with the worker when both run in one process; built
+   * (and closed with the app) when omitted.
+   */
+  messaging?: MessagingRuntime;
   /** Process-wide metrics (CPU, memory, event loop); off in tests where many apps share a process. */
   defaultMetrics?: boolean;
 };
@@ -109,11 +123,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(auditRoutes({ db }));
   await app.register(jobsRoutes({ db, clock }));
   await app.register(communitiesRoutes({ communities: createCommunitiesService({ db, clock, config }) }));
-  const sms = deps.sms ?? createSimulatorSender({ logger, now: clock.now });
+  const sms = deps.sms ?? createOutboxSmsSender({ db, clock });
   const join = createJoinService({ db, clock, sms, appSecret: deps.appSecret, logger });
   await app.register(joinPages({ join, config }), { prefix: '/p' });
   await app.register(membersRoutes({ members: createMembersService({ db, clock, appSecret: deps.appSecret }) }));
   await app.register(importsRoutes({ imports: createImportsService({ db, clock, appSecret: deps.appSecret }), db, clock }));
+
+  const messaging = deps.messaging ?? createMessagingRuntime({ db, clock, logger, appSecret: deps.appSecret, publicUrl: config.publicUrl });
+  if (!deps.messaging) app.addHook('onClose', async () => messaging.close());
+  await app.register(channelsRoutes({ channels: createChannelsService({ db, clock, appSecret: deps.appSecret, config }) }));
+  await app.register(messagingSettingsRoutes({ db, clock }));
+  await app.register(broadcastsRoutes({ broadcasts: createBroadcastsService({ db, clock, config, appSecret: deps.appSecret }) }));
+  await app.register(messagesRoutes({ db, clock }));
+  await app.register(webhookRoutes({ db, clock, runtime: messaging, config }));
+  await app.register(linkRoutes({ db, clock, appSecret: deps.appSecret, config }));
 
   await registerDashboard(app, config.webDist);
   return app;

@@ -16,6 +16,7 @@ import { randomToken } from './lib/tokens.ts';
 import { email as emailSchema, password as passwordSchema } from './modules/accounts/accounts.schema.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { type ExportCliOptions, exportCommand, type ImportCliOptions, importCommand } from './modules/imports/imports.cli.ts';
+import { createMessagingRuntime } from './modules/messaging/runtime.ts';
 
 type Runtime = { config: Config; logger: Logger; database: DatabaseHandle; appSecret: string };
 
@@ -67,11 +68,20 @@ async function run(mode: { http: boolean; worker: boolean; seed: boolean }) {
     const demo = await database.db.selectFrom('users').select('password_hash').where('email', '=', config.demoEmail).executeTakeFirst();
     demoReady = demo ? await verify(demo.password_hash, config.demoPassword) : false;
   }
-  const app = mode.http ? await buildApp({ config, database, logger, appSecret: rt.appSecret, defaultMetrics: true }) : null;
+  const messaging = createMessagingRuntime({
+    db: database.db,
+    clock: systemClock,
+    logger,
+    appSecret: rt.appSecret,
+    publicUrl: config.publicUrl,
+  });
+  const app = mode.http ? await buildApp({ config, database, logger, appSecret: rt.appSecret, messaging, defaultMetrics: true }) : null;
+  // The dispatcher sends the outbox; it lives with the job worker (`start` and `worker`).
+  const dispatcher = mode.worker ? messaging.createDispatcher() : null;
   const worker = mode.worker
     ? createWorker({
         db: database.db,
-        registry: createAppJobRegistry({ db: database.db, clock: systemClock, appSecret: rt.appSecret }),
+        registry: createAppJobRegistry({ db: database.db, clock: systemClock, appSecret: rt.appSecret, config }),
         logger,
         concurrency: config.workerConcurrency,
         pollMs: config.workerPollMs,
@@ -79,11 +89,14 @@ async function run(mode: { http: boolean; worker: boolean; seed: boolean }) {
       })
     : null;
   worker?.start();
+  dispatcher?.start();
   if (app) await app.listen({ host: config.host, port: config.port });
 
   onShutdown(logger, config.shutdownTimeoutMs, async () => {
     await app?.close();
+    await dispatcher?.stop(config.shutdownTimeoutMs);
     const result = await worker?.stop(config.shutdownTimeoutMs);
+    await messaging.close();
     if (result && result.abandoned > 0) logger.warn(`${result.abandoned} job(s) left to be retried after their lease expires`);
     await database.close();
   });
@@ -97,7 +110,7 @@ async function run(mode: { http: boolean; worker: boolean; seed: boolean }) {
     lines.push(demoReady ? `  Sign in as ${config.demoEmail} with the password ${config.demoPassword}` : '  Sign in with your account.');
     lines.push(`  API reference: ${url}/api/docs`);
   }
-  if (worker) lines.push(`  Worker: ${config.workerConcurrency} jobs at a time`);
+  if (worker) lines.push(`  Worker: ${config.workerConcurrency} jobs at a time, sending the outbox`);
   lines.push(`  Database: ${database.description}`, '  Stop with Ctrl-C.', '');
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -25,6 +25,27 @@ const BODIES: Record<string, unknown> = {
   'POST /api/workspaces/{workspaceId}/communities/{communityId}/members': { memberIds: [1] },
   'PATCH /api/workspaces/{workspaceId}/communities/{communityId}/members/{memberId}': { role: 'leader' },
   'POST /api/workspaces/{workspaceId}/imports/{importId}/start': { mapping: { phone: 'phone' }, options: { tags: ['stolen'] } },
+  'POST /api/workspaces/{workspaceId}/channel-accounts': { provider: 'simulator', name: 'Intruder', credentials: {} },
+  'PATCH /api/workspaces/{workspaceId}/channel-accounts/{accountId}': { name: 'Taken over' },
+  'POST /api/workspaces/{workspaceId}/senders': { channelAccountId: 1, kind: 'long_code', address: '+1 512 555 0179' },
+  'PATCH /api/workspaces/{workspaceId}/senders/{senderId}': { label: 'Taken over', isDefault: true },
+  'PATCH /api/workspaces/{workspaceId}/messaging-settings': { frequencyCap: 99, helpText: 'Taken over' },
+  'POST /api/workspaces/{workspaceId}/simulator/inbound': { from: '+1 206 555 0100', body: 'STOP' },
+  'POST /api/workspaces/{workspaceId}/broadcasts/preview': {
+    channel: 'sms',
+    audience: { communityIds: [], tags: ['1'] },
+    templates: { en: 'Hi' },
+    defaultLanguage: 'en',
+  },
+  'POST /api/workspaces/{workspaceId}/broadcasts': {
+    name: 'Intrusion',
+    channel: 'sms',
+    audience: { communityIds: [], tags: ['1'] },
+    templates: { en: 'Hi' },
+    defaultLanguage: 'en',
+  },
+  'PATCH /api/workspaces/{workspaceId}/broadcasts/{broadcastId}': { name: 'Taken over' },
+  'POST /api/workspaces/{workspaceId}/broadcasts/{broadcastId}/test': { phones: ['+1 512 555 0180'] },
 };
 
 describe.each(testDialects())('tenant isolation on %s', (dialect) => {
@@ -105,6 +126,39 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
       })
     ).json();
     idsOfB.importId = importOfB.import.id;
+    const accountOfB = (
+      await b.request({
+        method: 'POST',
+        url: `/api/workspaces/${wsB}/channel-accounts`,
+        payload: { provider: 'simulator', name: 'B sim', credentials: {} },
+      })
+    ).json();
+    idsOfB.accountId = accountOfB.id;
+    const senderOfB = (
+      await b.request({
+        method: 'POST',
+        url: `/api/workspaces/${wsB}/senders`,
+        payload: { channelAccountId: accountOfB.id, kind: 'long_code', address: '+1 206 555 0150' },
+      })
+    ).json();
+    idsOfB.senderId = senderOfB.id;
+    const broadcastOfB = (
+      await b.request({
+        method: 'POST',
+        url: `/api/workspaces/${wsB}/broadcasts`,
+        payload: {
+          name: 'B news',
+          channel: 'sms',
+          audience: { communityIds: [communityOfB.id], tags: [] },
+          templates: { en: 'Hello B' },
+          defaultLanguage: 'en',
+        },
+      })
+    ).json();
+    idsOfB.broadcastId = broadcastOfB.id;
+    for (const id of ['accountId', 'senderId', 'broadcastId']) {
+      if (!idsOfB[id]) throw new Error(`workspace B's ${id} was not created`);
+    }
     keyA = (await a.request({ method: 'POST', url: `/api/workspaces/${wsA}/api-keys`, payload: { name: 'A key', role: 'owner' } })).json()
       .secret;
 
@@ -193,6 +247,10 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
       memberships: await db.selectFrom('memberships').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
       keywords: await db.selectFrom('keywords').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
       imports: await db.selectFrom('imports').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      accounts: await db.selectFrom('channel_accounts').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      senders: await db.selectFrom('senders').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      broadcasts: await db.selectFrom('broadcasts').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      messages: await db.selectFrom('messages').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
       keys: await db
         .selectFrom('api_keys')
         .select(['id', 'name', 'role', 'revoked_at'])

@@ -7,6 +7,7 @@ import { createCommunitiesService } from '../modules/communities/communities.ser
 import { appendConsent } from '../modules/members/consent.repo.ts';
 import { normalizeMemberFields } from '../modules/members/member-fields.ts';
 import { addTags, insertMember } from '../modules/members/members.repo.ts';
+import { createSimulatorSender } from '../modules/messaging/channels.repo.ts';
 import type { Db } from './database.ts';
 
 export type SeedResult = { seeded: boolean; email: string; workspaceId: number | null };
@@ -18,6 +19,11 @@ export type SeedOptions = {
    * consent ledger's address hashes.
    */
   sampleData?: { appSecret: string };
+  /**
+   * Gives the demo workspace the built-in SMS simulator as its default sender (credentials are sealed with the app
+   * secret). `npm start` uses the simulator's realistic defaults; tests pass settings that make it predictable.
+   */
+  simulator?: { appSecret: string; settings?: Record<string, unknown> };
 };
 
 /** Seeds the demo workspace and its owner when the database has no user yet; does nothing otherwise. */
@@ -32,6 +38,15 @@ export async function seedDemoIfEmpty(
   const accounts = createAccountsService({ db, clock, config });
   const userId = await accounts.createUser({ email: config.demoEmail, name: 'Demo Organizer', password: config.demoPassword });
   const workspace = await accounts.createWorkspace(userId, { name: 'Groundswell Demo', timezone: 'America/Chicago', defaultCountry: 'US' });
+  const simulator = options.simulator ?? (options.sampleData ? { appSecret: options.sampleData.appSecret } : undefined);
+  if (simulator) {
+    await createSimulatorSender(db, {
+      workspaceId: workspace.id,
+      appSecret: simulator.appSecret,
+      now: clock.now(),
+      settings: simulator.settings ?? {},
+    });
+  }
   if (options.sampleData)
     await seedSampleData(db, clock, config, { workspaceId: workspace.id, userId, appSecret: options.sampleData.appSecret });
   return { seeded: true, email: config.demoEmail, workspaceId: workspace.id };

@@ -1,11 +1,20 @@
+import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { Clock } from '../lib/clock.ts';
 import { createSessionsCleanupJob } from '../modules/accounts/sessions-cleanup.job.ts';
 import { createImportRunJob } from '../modules/imports/import.job.ts';
+import { createBroadcastExpandJob } from '../modules/messaging/expand.job.ts';
+import { createProcessInboundJob } from '../modules/messaging/inbound.job.ts';
 import { createJobsMaintenanceJob } from './maintenance.ts';
 import { createJobRegistry } from './registry.ts';
 
 /** Every job type the application runs; each module contributes its definitions here, one line each. */
-export function createAppJobRegistry(deps: { db: Db; clock: Clock; appSecret: string }) {
-  return createJobRegistry([createJobsMaintenanceJob(deps), createSessionsCleanupJob(deps), createImportRunJob(deps)]);
+export function createAppJobRegistry(deps: { db: Db; clock: Clock; appSecret: string; config: Pick<Config, 'publicUrl'> }) {
+  return createJobRegistry([
+    createJobsMaintenanceJob(deps),
+    createSessionsCleanupJob(deps),
+    createImportRunJob(deps),
+    createProcessInboundJob(deps),
+    createBroadcastExpandJob(deps),
+  ]);
 }

@@ -116,7 +116,7 @@ describe.each(testDialects())('members, imports and communities in a browser (%s
 
     worker = createWorker({
       db: t.database.db,
-      registry: createAppJobRegistry({ db: t.database.db, clock: t.clock, appSecret: TEST_APP_SECRET }),
+      registry: createAppJobRegistry({ db: t.database.db, clock: t.clock, appSecret: TEST_APP_SECRET, config: t.config }),
       clock: t.clock,
       logger: createLogger({ level: 'silent' }),
       concurrency: 1,

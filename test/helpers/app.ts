@@ -4,9 +4,15 @@ import type { SmsSender } from '../../server/channels/sms/contract.ts';
 import { type Config, loadConfig } from '../../server/config.ts';
 import type { Dialect } from '../../server/db/database.ts';
 import { seedDemoIfEmpty } from '../../server/db/seed.ts';
+import { createAppJobRegistry } from '../../server/jobs/definitions.ts';
+import { createWorker } from '../../server/jobs/worker.ts';
 import { createLogger } from '../../server/lib/logger.ts';
+import { createMessagingRuntime, type MessagingRuntime } from '../../server/modules/messaging/runtime.ts';
 import { createTestClock, type TestClock } from './clock.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
+
+/** A simulator that delivers everything at once and never replies unless told to, so tests are predictable. */
+export const QUIET_SIMULATOR = { failureRate: 0, replyRate: 0, optOutRate: 0, minDelayMs: 0, maxDelayMs: 0 };
 
 /** The secret test apps key their hashes with. */
 export const TEST_APP_SECRET = 'test-secret-test-secret-test-secret-0123456789';
@@ -17,36 +23,68 @@ export type TestApp = {
   clock: TestClock;
   config: Config;
   demo: { email: string; password: string; workspaceId: number };
+  /** The app's channel adapters and status writer; `messaging.createDispatcher()` sends what is queued. */
+  messaging: MessagingRuntime;
+  /** Runs due jobs the way a worker does until none is left (at most `rounds` batches). */
+  runJobs: (rounds?: number) => Promise<number>;
   close: () => Promise<void>;
 };
 
 /** A real app over a fresh migrated database (SQLite by default) with the demo workspace seeded. */
 export async function buildTestApp(
   /** `sms`: a sender the test reads sent messages from (the built-in simulator otherwise). */
-  options: { dialect?: Dialect; env?: Record<string, string>; sms?: SmsSender } = {},
+  options: { dialect?: Dialect; env?: Record<string, string>; sms?: SmsSender; simulator?: Record<string, unknown> } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase(options.dialect ?? 'sqlite');
   const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST: 'web/dist', ...options.env });
   const clock = createTestClock();
-  const seeded = await seedDemoIfEmpty(database.db, clock, config);
+  const seeded = await seedDemoIfEmpty(database.db, clock, config, {
+    simulator: { appSecret: TEST_APP_SECRET, settings: { ...QUIET_SIMULATOR, ...options.simulator } },
+  });
   if (seeded.workspaceId === null) throw new Error('demo seed did not run on a fresh database');
+  const logger = createLogger({ level: config.logLevel });
+  const messaging = createMessagingRuntime({ db: database.db, clock, logger, appSecret: TEST_APP_SECRET, publicUrl: config.publicUrl });
   const app = await buildApp({
     config,
     database,
     clock,
     appSecret: TEST_APP_SECRET,
-    logger: createLogger({ level: config.logLevel }),
+    logger,
+    messaging,
     ...(options.sms ? { sms: options.sms } : {}),
   });
   await app.ready();
+  const registry = createAppJobRegistry({ db: database.db, clock, appSecret: TEST_APP_SECRET, config });
+  const runJobs = async (rounds = 50) => {
+    const worker = createWorker({
+      db: database.db,
+      registry,
+      clock,
+      logger,
+      concurrency: 4,
+      pollMs: 10,
+      leaseMs: 60_000,
+      random: () => 0.5,
+    });
+    let ran = 0;
+    for (let i = 0; i < rounds; i++) {
+      const n = await worker.runOnce();
+      if (n === 0) break;
+      ran += n;
+    }
+    return ran;
+  };
   return {
     app,
     database,
     clock,
     config,
     demo: { email: config.demoEmail, password: config.demoPassword, workspaceId: seeded.workspaceId },
+    messaging,
+    runJobs,
     close: async () => {
       await app.close();
+      await messaging.close();
       await database.destroy();
     },
   };

@@ -252,12 +252,14 @@ export function createJoinService({ db, clock, sms, appSecret, logger }: Deps) {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    let simulated = sms.isSimulator === true;
     try {
-      await sms.send({
+      const sent = await sms.send({
         workspaceId: ctx.workspace.id,
         to: input.e164,
         body: CODE_TEXT[input.lang](ctx.workspace.name, code, ctx.community.name),
       });
+      simulated ||= sent.simulated === true;
     } catch (error) {
       logger?.warn(
         { err: error, workspaceId: ctx.workspace.id, to: maskPhone(input.e164) },
@@ -266,7 +268,7 @@ export function createJoinService({ db, clock, sms, appSecret, logger }: Deps) {
       await db.updateTable('verification_codes').set({ expires_at: input.now }).where('id', '=', row.id).execute();
       return { kind: 'send_failed' };
     }
-    return { kind: 'code_sent', token, maskedPhone: maskPhone(input.e164), simulatorCode: sms.isSimulator ? code : null };
+    return { kind: 'code_sent', token, maskedPhone: maskPhone(input.e164), simulatorCode: simulated ? code : null };
   }
 
   async function start(ctx: JoinContext, form: JoinForm, meta: RequestMeta): Promise<StartResult> {

@@ -67,7 +67,7 @@ describe.each(testDialects())('CSV import on %s', (dialect) => {
   }
 
   /** Runs queued jobs the way a worker does, until none is due. */
-  async function runJobs(registry = createAppJobRegistry({ db: db(), clock: t.clock, appSecret: TEST_APP_SECRET })) {
+  async function runJobs(registry = createAppJobRegistry({ db: db(), clock: t.clock, appSecret: TEST_APP_SECRET, config: t.config })) {
     const worker = createWorker({
       db: db(),
       registry,

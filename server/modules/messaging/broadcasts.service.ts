@@ -1,0 +1,861 @@
+import type { Insertable } from 'kysely';
+import { analyzeSms } from '../../../common/sms-encoding.ts';
+import type { Config } from '../../config.ts';
+import type { Db } from '../../db/database.ts';
+import type { BroadcastStatus, BroadcastsTable } from '../../db/schema.ts';
+import type { Actor } from '../../http/auth.ts';
+import { AppError, type ErrorCode, type FieldError } from '../../http/errors.ts';
+import { PRIORITY } from '../../jobs/define.ts';
+import { createJobQueue } from '../../jobs/queue.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { normalizePhone } from '../../lib/phone.ts';
+import { recordAudit } from '../audit/audit.repo.ts';
+import { findLinks, newLinkCode, replaceLinks, shortLinkBase, shortLinkLength, shortLinkUrl, withUtm } from '../links/link-rewrite.ts';
+import { ensureLinkTargets, insertLinks } from '../links/links.repo.ts';
+import { isSuppressed } from '../members/consent.repo.ts';
+import { findLiveMembersByPhones } from '../members/members.repo.ts';
+import { audienceBatch, countAudienceByLanguage, countContacted, firstReachable } from './audience.ts';
+import {
+  type BroadcastRow,
+  cancelPending,
+  EXPANSION_DONE,
+  type Executor,
+  findBroadcast,
+  insertBroadcast,
+  listBroadcastRows,
+  pauseBroadcast,
+  releaseHeld,
+  statsOf,
+  storedAudience,
+  storedTemplates,
+  storedUtm,
+  transitionBroadcast,
+} from './broadcasts.repo.ts';
+import type {
+  BroadcastInput,
+  BroadcastPatch,
+  BroadcastView,
+  PreviewInput,
+  PreviewView,
+  Problem,
+  ScheduleInput,
+  StatsView,
+} from './broadcasts.schema.ts';
+import { getDefaultSender, listSenderRows, type SenderListRow } from './channels.repo.ts';
+import type { SenderView } from './channels.schema.ts';
+import { complianceTexts, withFirstMessageFooter } from './compliance-texts.ts';
+import { BROADCAST_EXPAND_JOB } from './expand.job.ts';
+import { parseLocalTime, sampleContext, utmOf } from './expand.ts';
+import { createQuietHours, isValidTimezone } from './quiet-hours.ts';
+import { compileTemplates, validateTemplates } from './templates.ts';
+
+type Deps = { db: Db; clock: Clock; config: Pick<Config, 'publicUrl'>; appSecret: string };
+
+export type BroadcastsService = ReturnType<typeof createBroadcastsService>;
+
+// Until errors.ts has broadcast codes of its own (broadcast.not_found, broadcast.invalid_state, broadcast.not_ready).
+const CODES = {
+  invalid: 'broadcast.invalid',
+  notFound: 'broadcast.not_found',
+  state: 'broadcast.invalid_transition',
+  notReady: 'broadcast.not_launchable',
+} as const satisfies Record<string, ErrorCode>;
+
+const notFound = () => new AppError({ code: CODES.notFound, status: 404, message: 'There is no broadcast with this id in the workspace.' });
+const invalid = (fields: FieldError[]) =>
+  new AppError({
+    code: CODES.invalid,
+    status: 400,
+    message: fields.map((f) => `${f.path.replace(/^body\./, '')} ${f.message}`).join('; '),
+    fields,
+  });
+const wrongState = (status: BroadcastStatus, action: string) =>
+  new AppError({ code: CODES.state, status: 409, message: `A broadcast that is ${status} cannot be ${action}.` });
+
+const EDITABLE: readonly BroadcastStatus[] = ['draft', 'scheduled'];
+const PAUSABLE: readonly BroadcastStatus[] = ['expanding', 'sending'];
+const CANCELLABLE: readonly BroadcastStatus[] = ['draft', 'scheduled', 'expanding', 'sending', 'paused'];
+
+/** What providers' error codes mean, for the report; unknown codes are shown as they are. */
+const ERROR_DESCRIPTIONS: Record<string, string> = {
+  '21211': 'Invalid phone number',
+  '21610': 'The recipient has opted out at the carrier',
+  '21614': 'Not a mobile number',
+  '30003': 'Unreachable handset (off or out of coverage)',
+  '30004': 'Message blocked by the recipient or carrier',
+  '30005': 'Unknown number (no longer in service)',
+  '30006': 'Landline or unreachable carrier',
+  '30007': 'Filtered by the carrier as spam',
+  '30008': 'Unknown error at the carrier',
+  '40300': 'The recipient has opted out at the carrier',
+  no_consent: 'Consent was withdrawn before sending',
+  opted_out: 'The member opted out before sending',
+};
+
+/** A broadcast's editable fields, as stored or as given (preview, create, patch merged over the stored ones). */
+export type Draftable = {
+  name: string;
+  channel: 'sms' | 'email';
+  audience: { communityIds: number[]; tags: string[] };
+  senderId: number | null;
+  templates: Record<string, string>;
+  defaultLanguage: string;
+  subject: string | null;
+  mediaUrl: string | null;
+  trackLinks: boolean;
+  utm: { source?: string; medium?: string; campaign?: string } | null;
+  schedule: ScheduleInput;
+  throttlePerMinute: number | null;
+};
+
+export function senderViewOf(row: SenderListRow): SenderView {
+  return {
+    id: row.id,
+    channelAccountId: row.channel_account_id,
+    provider: row.provider,
+    accountName: row.account_name,
+    channel: row.channel,
+    kind: row.kind,
+    address: row.address,
+    label: row.label,
+    throughput: row.throughput,
+    supportsMms: row.supports_mms === 1,
+    isDefault: row.is_default === 1,
+    priceMicros: row.price_micros,
+    mmsPriceMicros: row.mms_price_micros,
+    status: row.archived_at !== null ? 'archived' : row.account_status,
+    createdAt: row.created_at,
+  };
+}
+
+/**
+ * What a broadcast would do if launched now: who it reaches, what each language variant looks like as sent, what it
+ * costs and how long the sender takes to drain it, and every problem that would stop its launch.
+ *
+ * The sample is the message as it will be sent: tracked links are replaced by a short link of the real length, and
+ * the first-message footer (organization + how to opt out) is included when most reachable members have never
+ * received a message from the workspace — so a first broadcast shows, and is charged, the longer text.
+ */
+export async function evaluateBroadcast(
+  deps: { db: Db; config: Pick<Config, 'publicUrl'> },
+  workspaceId: number,
+  draft: Draftable,
+): Promise<PreviewView> {
+  const { db, config } = deps;
+  const problems: Problem[] = [];
+  const ws = await db.selectFrom('workspaces').selectAll().where('id', '=', workspaceId).executeTakeFirstOrThrow();
+  const channelLabel = draft.channel === 'sms' ? 'SMS' : 'email';
+
+  let senderRow: SenderListRow | undefined;
+  if (draft.senderId !== null) {
+    [senderRow] = await listSenderRows(db, workspaceId, { includeArchived: true, senderId: draft.senderId });
+    if (!senderRow) problems.push({ field: 'senderId', message: 'The chosen sender does not exist in this workspace.' });
+    else if (senderRow.channel !== draft.channel)
+      problems.push({ field: 'senderId', message: `The chosen sender sends ${senderRow.channel}, not ${channelLabel}.` });
+    else if (senderRow.archived_at !== null)
+      problems.push({ field: 'senderId', message: 'The chosen sender is archived; choose another one.' });
+  } else {
+    const fallback = await getDefaultSender(db, workspaceId, draft.channel);
+    if (fallback) [senderRow] = await listSenderRows(db, workspaceId, { includeArchived: true, senderId: fallback.id });
+    if (!senderRow)
+      problems.push({ field: 'senderId', message: `There is no ${channelLabel} sender: add one under Channels, or choose one.` });
+  }
+  if (senderRow && senderRow.account_status !== 'active' && senderRow.archived_at === null) {
+    problems.push({
+      field: 'senderId',
+      message: `The sender's provider account is ${senderRow.account_status.replace('_', ' ')}; fix it under Channels.`,
+    });
+  }
+  if (draft.mediaUrl) {
+    if (draft.channel !== 'sms') problems.push({ field: 'mediaUrl', message: 'Images can only be sent by SMS (MMS).' });
+    else if (senderRow && senderRow.supports_mms !== 1)
+      problems.push({ field: 'mediaUrl', message: 'The sender cannot send MMS: remove the image or choose a sender with MMS.' });
+  }
+  if (draft.channel === 'email' && !draft.subject?.trim()) problems.push({ field: 'subject', message: 'An email needs a subject.' });
+
+  const templateProblems = validateTemplates(draft.templates, draft.defaultLanguage);
+  for (const problem of templateProblems) problems.push({ field: `templates.${problem.language}`, message: problem.message });
+  const compiled = templateProblems.length === 0 ? compileTemplates(draft.templates, draft.defaultLanguage) : null;
+  const languageFor = (language: string) =>
+    compiled ? compiled.languageFor(language) : language in draft.templates ? language : draft.defaultLanguage;
+
+  const breakdown = await countAudienceByLanguage(db, workspaceId, draft.audience, draft.channel);
+  const recipients = breakdown.counts;
+  if (recipients.total === 0)
+    problems.push({ field: 'audience', message: 'The audience is empty: choose communities or tags with members.' });
+  else if (recipients.reachable === 0)
+    problems.push({ field: 'audience', message: `No member of the audience can receive ${channelLabel} (consent, address).` });
+
+  const languages: Record<string, number> = {};
+  const memberLanguages = new Map<string, string[]>();
+  for (const [memberLanguage, count] of breakdown.reachableByLanguage) {
+    const language = languageFor(memberLanguage);
+    languages[language] = (languages[language] ?? 0) + count;
+    memberLanguages.set(language, [...(memberLanguages.get(language) ?? []), memberLanguage]);
+  }
+
+  const contacted =
+    draft.channel === 'sms' && recipients.reachable > 0 ? await countContacted(db, workspaceId, draft.audience, draft.channel) : 0;
+  const withFooter = draft.channel === 'sms' && contacted * 2 <= recipients.reachable;
+  const base = shortLinkBase(ws.short_link_base, config.publicUrl);
+  const sampleLink = shortLinkUrl(base, newLinkCode());
+  if (sampleLink.length !== shortLinkLength(base)) throw new Error('short links changed length');
+
+  const community =
+    draft.audience.communityIds[0] === undefined
+      ? null
+      : ((await db
+          .selectFrom('communities')
+          .select(['name', 'slug'])
+          .where('workspace_id', '=', workspaceId)
+          .where('id', '=', draft.audience.communityIds[0])
+          .executeTakeFirst()) ?? null);
+  const order = [
+    draft.defaultLanguage,
+    ...Object.keys(draft.templates)
+      .filter((l) => l !== draft.defaultLanguage)
+      .sort(),
+  ];
+  const renders: PreviewView['renders'] = [];
+  if (compiled) {
+    for (const language of order) {
+      if (!(language in draft.templates)) continue;
+      const member = await firstReachable(db, workspaceId, draft.audience, draft.channel, memberLanguages.get(language) ?? []);
+      const context = member
+        ? {
+            member: {
+              first_name: member.first_name,
+              last_name: member.last_name,
+              email: member.email,
+              postal_code: member.postal_code,
+              language: member.language,
+              custom: parseCustom(member.custom_fields),
+            },
+            community,
+            workspace: { name: ws.name },
+          }
+        : { ...sampleContext(ws.name, community), member: { ...sampleContext(ws.name, community).member, language } };
+      let sample = compiled.render(language, context);
+      if (draft.trackLinks && findLinks(sample).length > 0) sample = replaceLinks(sample, () => sampleLink);
+      if (withFooter) sample = withFirstMessageFooter(sample, complianceTexts(ws, language).firstMessageFooter, ws.name);
+      if (draft.channel === 'sms') {
+        const analysis = analyzeSms(sample);
+        renders.push({
+          language,
+          sample,
+          encoding: analysis.encoding,
+          units: analysis.units,
+          segments: Math.max(1, analysis.segments),
+          ucs2Chars: analysis.ucs2Chars,
+        });
+      } else {
+        renders.push({ language, sample, encoding: 'gsm7', units: sample.length, segments: 1, ucs2Chars: [] });
+      }
+    }
+  }
+  const segmentsOf = new Map(renders.map((r) => [r.language, r.segments]));
+  const segmentsPerMessage = renders.reduce((max, r) => Math.max(max, r.segments), 0);
+  // Each language's reachable members times its own segment count: a long Spanish variant costs what it costs.
+  let units = 0;
+  for (const [language, count] of Object.entries(languages)) units += count * (segmentsOf.get(language) ?? segmentsPerMessage);
+  const price = senderRow?.price_micros ?? 0;
+  const costMicros =
+    units * price + (draft.mediaUrl && draft.channel === 'sms' ? recipients.reachable * (senderRow?.mms_price_micros ?? 0) : 0);
+  let drainSeconds = senderRow && senderRow.throughput > 0 ? units / senderRow.throughput : 0;
+  if (draft.throttlePerMinute) drainSeconds = Math.max(drainSeconds, recipients.reachable / (draft.throttlePerMinute / 60));
+  return {
+    recipients,
+    languages,
+    renders,
+    segmentsPerMessage,
+    costMicros,
+    drainSeconds: Math.ceil(drainSeconds),
+    sender: senderRow ? senderViewOf(senderRow) : null,
+    problems,
+  };
+}
+
+export function statsView(stats: Map<string, number> | undefined): StatsView {
+  const get = (key: string) => stats?.get(key) ?? 0;
+  return {
+    queued: get('queued'),
+    sent: get('sent'),
+    delivered: get('delivered'),
+    failed: get('failed'),
+    unknown: get('unknown'),
+    cancelled: get('cancelled'),
+    clicked: get('clicked'),
+    clicks: get('clicks'),
+    replied: get('replied'),
+    optedOut: get('opted_out'),
+    costMicros: get('cost_micros'),
+    skipped: {
+      noConsent: get('skipped_no_consent'),
+      optedOut: get('skipped_opted_out'),
+      noAddress: get('skipped_no_address'),
+      landline: get('skipped_landline'),
+      frequencyCap: get('skipped_frequency_cap'),
+    },
+    finished: get('finished'),
+  };
+}
+
+function scheduleOf(row: BroadcastRow): BroadcastView['schedule'] {
+  if (row.schedule_kind === 'at' && row.scheduled_at !== null) return { kind: 'at', at: row.scheduled_at };
+  if (row.schedule_kind === 'local_time' && row.local_time) {
+    const local = parseLocalTime(row.local_time);
+    if (local) return { kind: 'local_time', ...local };
+  }
+  return { kind: 'now' };
+}
+
+/** The stored form of the fields a broadcast is edited through. */
+function draftOf(row: BroadcastRow): Draftable {
+  return {
+    name: row.name,
+    channel: row.channel,
+    audience: storedAudience(row.audience),
+    senderId: row.sender_id,
+    templates: storedTemplates(row.templates),
+    defaultLanguage: row.default_language,
+    subject: row.subject,
+    mediaUrl: row.media_url,
+    trackLinks: row.track_links === 1,
+    utm: storedUtm(row.utm),
+    schedule: scheduleOf(row),
+    throttlePerMinute: row.throttle_per_minute,
+  };
+}
+
+export function createBroadcastsService({ db, clock, config, appSecret }: Deps) {
+  const jobs = createJobQueue({ db, clock });
+
+  async function workspaceOf(executor: Executor, workspaceId: number) {
+    return executor.selectFrom('workspaces').selectAll().where('id', '=', workspaceId).executeTakeFirstOrThrow();
+  }
+
+  async function requireRow(executor: Executor, workspaceId: number, broadcastId: number) {
+    const row = await findBroadcast(executor, workspaceId, broadcastId);
+    if (!row) throw notFound();
+    return row;
+  }
+
+  async function views(workspaceId: number, rows: BroadcastRow[]) {
+    const stats = await statsOf(
+      db,
+      workspaceId,
+      rows.map((r) => r.id),
+    );
+    return rows.map((row) => ({ row, stats: stats.get(row.id) }));
+  }
+
+  function summary(row: BroadcastRow, stats: Map<string, number> | undefined) {
+    return {
+      id: row.id,
+      name: row.name,
+      channel: row.channel,
+      status: row.status,
+      recipientCount: row.recipient_count,
+      scheduledAt: row.scheduled_at,
+      launchedAt: row.launched_at,
+      completedAt: row.completed_at,
+      createdAt: row.created_at,
+      stats: statsView(stats),
+    };
+  }
+
+  function fullView(row: BroadcastRow, stats: Map<string, number> | undefined): BroadcastView {
+    const draft = draftOf(row);
+    const failuresByCode = [...(stats?.entries() ?? [])]
+      .filter(([key, count]) => key.startsWith('failed:') && count > 0)
+      .map(([key, count]) => {
+        const code = key.slice('failed:'.length);
+        return { code, count, description: ERROR_DESCRIPTIONS[code] ?? `Provider error ${code}` };
+      })
+      .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
+    return {
+      ...summary(row, stats),
+      audience: draft.audience,
+      senderId: draft.senderId,
+      templates: draft.templates,
+      defaultLanguage: draft.defaultLanguage,
+      subject: draft.subject,
+      mediaUrl: draft.mediaUrl,
+      trackLinks: draft.trackLinks,
+      utm: draft.utm,
+      schedule: draft.schedule,
+      throttlePerMinute: draft.throttlePerMinute,
+      pauseReason: row.pause_reason,
+      updatedAt: row.updated_at,
+      failuresByCode,
+    };
+  }
+
+  async function view(workspaceId: number, row: BroadcastRow) {
+    const stats = await statsOf(db, workspaceId, [row.id]);
+    return fullView(row, stats.get(row.id));
+  }
+
+  /** Checks that need the database; every problem is reported at once, on the request's field paths. */
+  async function checkInput(workspaceId: number, input: Draftable) {
+    const errors: FieldError[] = [];
+    const ids = input.audience.communityIds;
+    if (ids.length > 0) {
+      const found = new Set(
+        (await db.selectFrom('communities').select('id').where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute()).map(
+          (r) => Number(r.id),
+        ),
+      );
+      ids.forEach((id, index) => {
+        if (!found.has(id))
+          errors.push({ path: `body.audience.communityIds.${index}`, message: `is not a community of this workspace (${id})` });
+      });
+    }
+    if (input.senderId != null) {
+      const [sender] = await listSenderRows(db, workspaceId, { includeArchived: true, senderId: input.senderId });
+      if (!sender) errors.push({ path: 'body.senderId', message: 'is not a sender of this workspace' });
+      else if (sender.channel !== input.channel)
+        errors.push({ path: 'body.senderId', message: `is an ${sender.channel} sender; this broadcast is ${input.channel}` });
+      else if (sender.archived_at !== null) errors.push({ path: 'body.senderId', message: 'is archived; choose another sender' });
+    }
+    if (!(input.defaultLanguage in input.templates) || (input.templates[input.defaultLanguage] ?? '').trim() === '') {
+      errors.push({
+        path: `body.templates.${input.defaultLanguage}`,
+        message: `is required: the message in the default language (${input.defaultLanguage}) is what members of other languages receive`,
+      });
+    } else {
+      for (const problem of validateTemplates(input.templates, input.defaultLanguage)) {
+        errors.push({ path: `body.templates.${problem.language}`, message: problem.message });
+      }
+    }
+    if (input.schedule.kind === 'at' && input.schedule.at <= clock.now()) {
+      errors.push({ path: 'body.schedule.at', message: 'must be in the future' });
+    }
+    if (errors.length > 0) throw invalid(errors);
+  }
+
+  /** The row columns of a broadcast's editable fields. */
+  async function columnsOf(workspaceId: number, input: Draftable) {
+    const schedule: ScheduleInput = input.schedule;
+    let scheduledAt: number | null = null;
+    let localTime: string | null = null;
+    if (schedule.kind === 'at') scheduledAt = schedule.at;
+    if (schedule.kind === 'local_time') {
+      // scheduledAt shows when it is that local time in the workspace's own zone (members elsewhere get it at theirs).
+      const ws = await workspaceOf(db, workspaceId);
+      const quiet = createQuietHours({ start: ws.quiet_hours_start, end: ws.quiet_hours_end });
+      scheduledAt = quiet.localTime(0, isValidTimezone(ws.timezone) ? ws.timezone : 'UTC', schedule.time, schedule.date);
+      localTime = `${schedule.date} ${schedule.time}`;
+    }
+    return {
+      name: input.name,
+      channel: input.channel,
+      audience: JSON.stringify(input.audience),
+      sender_id: input.senderId ?? null,
+      templates: JSON.stringify(input.templates),
+      default_language: input.defaultLanguage,
+      subject: input.subject?.trim() ? input.subject.trim() : null,
+      media_url: input.mediaUrl ?? null,
+      track_links: input.trackLinks ? 1 : 0,
+      utm: input.utm ? JSON.stringify(input.utm) : null,
+      schedule_kind: schedule.kind,
+      scheduled_at: scheduledAt,
+      local_time: localTime,
+      throttle_per_minute: input.throttlePerMinute ?? null,
+    } satisfies Partial<Insertable<BroadcastsTable>>;
+  }
+
+  function fromInput(input: BroadcastInput | PreviewInput): Draftable {
+    return {
+      name: input.name ?? '',
+      channel: input.channel,
+      audience: input.audience,
+      senderId: input.senderId ?? null,
+      templates: input.templates,
+      defaultLanguage: input.defaultLanguage,
+      subject: input.subject ?? null,
+      mediaUrl: input.mediaUrl ?? null,
+      trackLinks: input.trackLinks ?? true,
+      utm: input.utm ?? null,
+      schedule: input.schedule ?? { kind: 'now' },
+      throttlePerMinute: input.throttlePerMinute ?? null,
+    };
+  }
+
+  const evaluate = (workspaceId: number, draft: Draftable) => evaluateBroadcast({ db, config }, workspaceId, draft);
+
+  async function preview(workspaceId: number, input: PreviewInput): Promise<PreviewView> {
+    return evaluate(workspaceId, fromInput(input));
+  }
+
+  async function list(workspaceId: number, query: { status?: BroadcastStatus | undefined; limit: number; cursor?: number | undefined }) {
+    const page = await listBroadcastRows(db, workspaceId, query);
+    return { broadcasts: (await views(workspaceId, page.rows)).map((v) => summary(v.row, v.stats)), nextCursor: page.nextCursor };
+  }
+
+  async function get(workspaceId: number, broadcastId: number) {
+    return view(workspaceId, await requireRow(db, workspaceId, broadcastId));
+  }
+
+  const auditOf = (
+    executor: Executor,
+    actor: Actor | null,
+    workspaceId: number,
+    broadcastId: number,
+    action: string,
+    data?: Record<string, unknown>,
+  ) =>
+    recordAudit(executor, {
+      workspaceId,
+      actor,
+      action,
+      targetType: 'broadcast',
+      targetId: broadcastId,
+      ...(data ? { data } : {}),
+      at: clock.now(),
+    });
+
+  async function create(actor: Actor, workspaceId: number, input: BroadcastInput) {
+    const draft = fromInput(input);
+    await checkInput(workspaceId, draft);
+    const columns = await columnsOf(workspaceId, draft);
+    const now = clock.now();
+    const row = await db.transaction().execute(async (trx) => {
+      const inserted = await insertBroadcast(trx, {
+        workspace_id: workspaceId,
+        status: 'draft',
+        ...columns,
+        pause_reason: null,
+        created_by: actor.type === 'user' ? actor.userId : null,
+        created_at: now,
+        updated_at: now,
+        launched_at: null,
+        completed_at: null,
+      });
+      await auditOf(trx, actor, workspaceId, inserted.id, 'broadcast.created', { name: inserted.name, channel: inserted.channel });
+      return inserted;
+    });
+    return view(workspaceId, row);
+  }
+
+  /** Refuses with the preview's problems (422) when the broadcast cannot go out as it is. */
+  async function requireReady(workspaceId: number, draft: Draftable) {
+    const result = await evaluate(workspaceId, draft);
+    const problems: Problem[] = [...result.problems];
+    if (result.recipients.reachable === 0 && !problems.some((p) => p.field === 'audience')) {
+      problems.push({ field: 'audience', message: 'No member of the audience can receive this broadcast.' });
+    }
+    if (problems.length > 0) {
+      throw new AppError({
+        code: CODES.notReady,
+        status: 422,
+        message: `The broadcast cannot be launched: ${problems.map((p) => p.message).join(' ')}`,
+        fields: problems.map((p) => ({ path: p.field, message: p.message })),
+      });
+    }
+    return result;
+  }
+
+  async function update(actor: Actor, workspaceId: number, broadcastId: number, patch: BroadcastPatch) {
+    const row = await requireRow(db, workspaceId, broadcastId);
+    if (!EDITABLE.includes(row.status)) throw wrongState(row.status, 'edited');
+    const current = draftOf(row);
+    const draft: Draftable = {
+      name: patch.name ?? current.name,
+      channel: patch.channel ?? current.channel,
+      audience: patch.audience ?? current.audience,
+      senderId: patch.senderId === undefined ? current.senderId : patch.senderId,
+      templates: patch.templates ?? current.templates,
+      defaultLanguage: patch.defaultLanguage ?? current.defaultLanguage,
+      subject: patch.subject === undefined ? current.subject : patch.subject,
+      mediaUrl: patch.mediaUrl === undefined ? current.mediaUrl : patch.mediaUrl,
+      trackLinks: patch.trackLinks ?? current.trackLinks,
+      utm: patch.utm === undefined ? current.utm : patch.utm,
+      schedule: patch.schedule ?? current.schedule,
+      throttlePerMinute: patch.throttlePerMinute === undefined ? current.throttlePerMinute : patch.throttlePerMinute,
+    };
+    // A scheduled broadcast's own time may have passed since: only a new time is checked.
+    const scheduleChanged = patch.schedule !== undefined && JSON.stringify(patch.schedule) !== JSON.stringify(current.schedule);
+    await checkInput(workspaceId, scheduleChanged ? draft : { ...draft, schedule: { kind: 'now' } });
+    const columns = await columnsOf(workspaceId, draft);
+    // A scheduled broadcast stays scheduled while it has a time ahead and nothing that would stop its launch;
+    // otherwise it goes back to draft to be launched again.
+    let status: BroadcastStatus = row.status;
+    if (row.status === 'scheduled') {
+      if (draft.schedule.kind === 'at' && draft.schedule.at > clock.now()) await requireReady(workspaceId, draft);
+      else status = 'draft';
+    }
+    const now = clock.now();
+    const updated = await db.transaction().execute(async (trx) => {
+      const changed = await transitionBroadcast(trx, {
+        workspaceId,
+        broadcastId,
+        from: [row.status],
+        set: { ...columns, status, updated_at: now, ...(status === 'draft' ? { launched_at: null } : {}) },
+      });
+      if (!changed) throw wrongState(row.status, 'edited now (it changed meanwhile)');
+      if (status === 'scheduled' && changed.scheduled_at !== row.scheduled_at && changed.scheduled_at !== null) {
+        await enqueueExpansion(trx, changed, changed.scheduled_at);
+      }
+      await auditOf(trx, actor, workspaceId, broadcastId, 'broadcast.updated', {
+        fields: Object.keys(patch),
+        ...(status !== row.status ? { status } : {}),
+      });
+      return changed;
+    });
+    return view(workspaceId, updated);
+  }
+
+  async function enqueueExpansion(trx: Executor, row: BroadcastRow, runAt: number) {
+    await jobs.enqueue(trx, {
+      type: BROADCAST_EXPAND_JOB,
+      payload: { broadcastId: row.id, workspaceId: row.workspace_id },
+      workspaceId: row.workspace_id,
+      runAt,
+      priority: PRIORITY.bulk,
+    });
+  }
+
+  async function launch(actor: Actor, workspaceId: number, broadcastId: number) {
+    const row = await requireRow(db, workspaceId, broadcastId);
+    if (row.status !== 'draft') throw wrongState(row.status, 'launched');
+    const draft = draftOf(row);
+    const ready = await requireReady(workspaceId, draft);
+    const now = clock.now();
+    const later = draft.schedule.kind === 'at' && draft.schedule.at > now;
+    const launched = await db.transaction().execute(async (trx) => {
+      const changed = await transitionBroadcast(trx, {
+        workspaceId,
+        broadcastId,
+        from: ['draft'],
+        // The sender is pinned at launch: changing the default later does not move a broadcast under way.
+        set: {
+          status: later ? 'scheduled' : 'expanding',
+          sender_id: ready.sender?.id ?? row.sender_id,
+          launched_at: now,
+          updated_at: now,
+          pause_reason: null,
+        },
+      });
+      if (!changed) throw wrongState(row.status, 'launched now (it changed meanwhile)');
+      await enqueueExpansion(trx, changed, later && changed.scheduled_at !== null ? changed.scheduled_at : now);
+      await auditOf(trx, actor, workspaceId, broadcastId, 'broadcast.launched', {
+        status: changed.status,
+        reachable: ready.recipients.reachable,
+        costMicros: ready.costMicros,
+      });
+      return changed;
+    });
+    return view(workspaceId, launched);
+  }
+
+  async function pause(actor: Actor, workspaceId: number, broadcastId: number) {
+    const row = await requireRow(db, workspaceId, broadcastId);
+    if (!PAUSABLE.includes(row.status)) throw wrongState(row.status, 'paused');
+    const paused = await db
+      .transaction()
+      .execute((trx) => pauseBroadcast(trx, { workspaceId, broadcastId, reason: null, now: clock.now(), actor }));
+    if (!paused) throw wrongState((await requireRow(db, workspaceId, broadcastId)).status, 'paused');
+    return get(workspaceId, broadcastId);
+  }
+
+  async function resume(actor: Actor, workspaceId: number, broadcastId: number) {
+    const row = await requireRow(db, workspaceId, broadcastId);
+    if (row.status !== 'paused') throw wrongState(row.status, 'resumed');
+    const now = clock.now();
+    const expanded = row.expand_cursor === EXPANSION_DONE;
+    const resumed = await db.transaction().execute(async (trx) => {
+      const changed = await transitionBroadcast(trx, {
+        workspaceId,
+        broadcastId,
+        from: ['paused'],
+        set: { status: expanded ? 'sending' : 'expanding', pause_reason: null, updated_at: now },
+      });
+      if (!changed) throw wrongState(row.status, 'resumed now (it changed meanwhile)');
+      const released = await releaseHeld(trx, workspaceId, broadcastId, now);
+      // Expansion stopped at the pause: it carries on from its cursor.
+      if (!expanded) await enqueueExpansion(trx, changed, now);
+      await auditOf(trx, actor, workspaceId, broadcastId, 'broadcast.resumed', { released });
+      return changed;
+    });
+    if (resumed.status === 'sending') {
+      // Everything may have left the outbox while it was paused: then there is nothing more to wait for.
+      const stats = (await statsOf(db, workspaceId, [broadcastId])).get(broadcastId);
+      if ((stats?.get('finished') ?? 0) >= (stats?.get('queued') ?? 0)) {
+        await transitionBroadcast(db, {
+          workspaceId,
+          broadcastId,
+          from: ['sending'],
+          set: { status: 'completed', completed_at: now, updated_at: now },
+        });
+      }
+    }
+    return get(workspaceId, broadcastId);
+  }
+
+  async function cancel(actor: Actor, workspaceId: number, broadcastId: number) {
+    const row = await requireRow(db, workspaceId, broadcastId);
+    if (!CANCELLABLE.includes(row.status)) throw wrongState(row.status, 'cancelled');
+    const now = clock.now();
+    await db.transaction().execute(async (trx) => {
+      const changed = await transitionBroadcast(trx, {
+        workspaceId,
+        broadcastId,
+        from: CANCELLABLE,
+        set: { status: 'cancelled', updated_at: now },
+      });
+      if (!changed) throw wrongState(row.status, 'cancelled now (it changed meanwhile)');
+      const cancelled = await cancelPending(trx, workspaceId, broadcastId, now);
+      await auditOf(trx, actor, workspaceId, broadcastId, 'broadcast.cancelled', { from: row.status, cancelledMessages: cancelled });
+    });
+    return get(workspaceId, broadcastId);
+  }
+
+  /**
+   * Sends the broadcast as the first member of its audience would get it (first-message footer included), prefixed
+   * "[TEST] ", to up to five phones. Numbers that opted out are refused. Test messages belong to no broadcast, so its
+   * report is untouched.
+   */
+  async function test(actor: Actor, workspaceId: number, broadcastId: number, phones: string[]) {
+    const row = await requireRow(db, workspaceId, broadcastId);
+    if (row.channel !== 'sms') throw invalid([{ path: 'body.phones', message: 'test sends are for SMS broadcasts' }]);
+    const ws = await workspaceOf(db, workspaceId);
+    const errors: FieldError[] = [];
+    const numbers: string[] = [];
+    for (const [index, raw] of phones.entries()) {
+      const phone = normalizePhone(raw, ws.default_country);
+      if (!phone.ok) {
+        errors.push({ path: `body.phones.${index}`, message: phone.message });
+        continue;
+      }
+      if (await isSuppressed(db, appSecret, workspaceId, 'sms', phone.e164)) {
+        errors.push({ path: `body.phones.${index}`, message: 'has opted out of texts from this workspace; nothing is sent to it' });
+        continue;
+      }
+      if (!numbers.includes(phone.e164)) numbers.push(phone.e164);
+    }
+    const members = await findLiveMembersByPhones(db, workspaceId, numbers);
+    const memberOf = new Map(members.flatMap((m) => (m.phone ? [[m.phone, m] as const] : [])));
+    for (const [index, raw] of phones.entries()) {
+      const phone = normalizePhone(raw, ws.default_country);
+      if (phone.ok && memberOf.get(phone.e164)?.sms_consent === 'revoked' && !errors.some((e) => e.path === `body.phones.${index}`)) {
+        errors.push({ path: `body.phones.${index}`, message: 'has opted out of texts from this workspace; nothing is sent to it' });
+      }
+    }
+    if (errors.length > 0) throw invalid(errors);
+    const draft = draftOf(row);
+    const sender =
+      draft.senderId !== null
+        ? (await listSenderRows(db, workspaceId, { includeArchived: false, senderId: draft.senderId }))[0]
+        : await getDefaultSender(db, workspaceId, 'sms');
+    if (!sender) throw invalid([{ path: 'body.senderId', message: 'is missing: add an SMS sender under Channels first' }]);
+    const problems = validateTemplates(draft.templates, draft.defaultLanguage);
+    if (problems.length > 0) throw invalid(problems.map((p) => ({ path: `body.templates.${p.language}`, message: p.message })));
+    const compiled = compileTemplates(draft.templates, draft.defaultLanguage);
+    const [first] = (await audienceBatch(db, workspaceId, draft.audience, 0, 50, { customFields: true })).filter((m) => m.skip === null);
+    const language = compiled.languageFor(first?.language ?? draft.defaultLanguage);
+    const community = await firstCommunity(workspaceId, draft.audience.communityIds);
+    const context = first
+      ? {
+          member: {
+            first_name: first.first_name,
+            last_name: first.last_name,
+            email: first.email,
+            postal_code: first.postal_code,
+            language: first.language,
+            custom: parseCustom(first.custom_fields),
+          },
+          community,
+          workspace: { name: ws.name },
+        }
+      : sampleContext(ws.name, community);
+    let body = compiled.render(language, context);
+    const now = clock.now();
+    const base = shortLinkBase(ws.short_link_base, config.publicUrl);
+    const utm = utmOf(row);
+    const queued = await db.transaction().execute(async (trx) => {
+      const links: { url: string; code: string }[] = [];
+      if (draft.trackLinks) {
+        body = replaceLinks(body, (url) => {
+          const code = newLinkCode();
+          links.push({ url: withUtm(url, utm), code });
+          return shortLinkUrl(base, code);
+        });
+      }
+      const text = `[TEST] ${withFirstMessageFooter(body, complianceTexts(ws, language).firstMessageFooter, ws.name)}`;
+      const analysis = analyzeSms(text);
+      for (const to of numbers) {
+        await trx
+          .insertInto('messages')
+          .values({
+            workspace_id: workspaceId,
+            direction: 'out',
+            channel: 'sms',
+            kind: 'test',
+            member_id: memberOf.get(to)?.id ?? null,
+            broadcast_id: null,
+            sender_id: sender.id,
+            to_address: to,
+            from_address: sender.address,
+            subject: null,
+            body: text,
+            media_urls: draft.mediaUrl ? JSON.stringify([draft.mediaUrl]) : null,
+            segments: Math.max(1, analysis.segments),
+            encoding: analysis.encoding,
+            priority: PRIORITY.reply,
+            state: 'queued',
+            send_at: now,
+            expires_at: null,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+      }
+      if (links.length > 0) {
+        // Test links count no clicks toward the broadcast or any member.
+        const targets = await ensureLinkTargets(trx, { workspaceId, broadcastId: null, urls: links.map((l) => l.url), now });
+        await insertLinks(
+          trx,
+          links.map((l) => ({
+            code: l.code,
+            workspaceId,
+            targetId: targets.get(l.url) as number,
+            memberId: null,
+            broadcastId: null,
+            messageId: null,
+            createdAt: now,
+          })),
+        );
+      }
+      await auditOf(trx, actor, workspaceId, broadcastId, 'broadcast.test_sent', { count: numbers.length });
+      return numbers.length;
+    });
+    return { queued };
+  }
+
+  async function firstCommunity(workspaceId: number, ids: readonly number[]) {
+    const id = ids[0];
+    if (id === undefined) return null;
+    return (
+      (await db
+        .selectFrom('communities')
+        .select(['name', 'slug'])
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .executeTakeFirst()) ?? null
+    );
+  }
+
+  return { preview, list, get, create, update, launch, pause, resume, cancel, test };
+}
+
+function parseCustom(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export { pauseBroadcast };

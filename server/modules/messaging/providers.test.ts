@@ -1,0 +1,282 @@
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeSmsc } from '../../../test/fakes/smpp.ts';
+import { startFakeTelnyx } from '../../../test/fakes/telnyx.ts';
+import { startFakeTwilio, twilioSignature } from '../../../test/fakes/twilio.ts';
+import { buildTestApp, type Client, signIn, type TestApp } from '../../../test/helpers/app.ts';
+import { testDialects } from '../../../test/helpers/db.ts';
+import { consentingMember, eventually, queueMessages, sendingBroadcast, statsOf } from '../../../test/helpers/messaging.ts';
+
+// The same broadcast through each real provider's wire protocol (fakes on localhost): sends, signed status callbacks
+// or delivery receipts, inbound texts, and what goes wrong (bad signatures, carrier opt-outs, duplicates).
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const PHONES = ['+15125550211', '+15125550212', '+15125550213'];
+const SENDER = '+15125550299';
+
+type Setup = { t: TestApp; owner: Client; ws: number; close: () => Promise<void> };
+
+async function listeningApp(dialect: 'sqlite' | 'postgres'): Promise<Setup> {
+  const port = await freePort();
+  const t = await buildTestApp({ dialect, env: { PUBLIC_URL: `http://127.0.0.1:${port}` } });
+  await t.app.listen({ host: '127.0.0.1', port });
+  const owner = await signIn(t.app, t.demo.email, t.demo.password);
+  return { t, owner, ws: t.demo.workspaceId, close: () => t.close() };
+}
+
+async function addAccount(s: Setup, body: Record<string, unknown>) {
+  const account = await s.owner.request({ method: 'POST', url: `/api/workspaces/${s.ws}/channel-accounts`, payload: body });
+  expect(account.statusCode, account.body).toBe(201);
+  const { id, webhookUrl } = account.json() as { id: number; webhookUrl: string | null };
+  const sender = await s.owner.request({
+    method: 'POST',
+    url: `/api/workspaces/${s.ws}/senders`,
+    payload: { channelAccountId: id, kind: 'long_code', address: SENDER, throughput: 100, isDefault: true },
+  });
+  expect(sender.statusCode, sender.body).toBe(201);
+  return { accountId: id, senderId: (sender.json() as { id: number }).id, webhookUrl };
+}
+
+async function broadcastTo(s: Setup, senderId: number) {
+  const db = s.t.database.db;
+  const ids: number[] = [];
+  for (const phone of PHONES) ids.push(await consentingMember(db, { workspaceId: s.ws, phone, now: s.t.clock.now() }));
+  const broadcastId = await sendingBroadcast(db, { workspaceId: s.ws, senderId, now: s.t.clock.now() });
+  await queueMessages(db, {
+    workspaceId: s.ws,
+    senderId,
+    from: SENDER,
+    broadcastId,
+    recipients: PHONES.map((to, i) => ({ memberId: ids[i] ?? null, to })),
+    now: s.t.clock.now(),
+  });
+  return broadcastId;
+}
+
+describe.each(testDialects())('providers on %s', (dialect) => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('Twilio: a broadcast goes out, signed status callbacks mark it delivered, STOP arrives as an inbound webhook', async () => {
+    const s = await listeningApp(dialect);
+    cleanups.push(s.close);
+    const twilio = await startFakeTwilio({ autoDeliver: true });
+    cleanups.push(() => twilio.close());
+    const { senderId, webhookUrl } = await addAccount(s, {
+      provider: 'twilio',
+      name: 'Twilio',
+      baseUrl: twilio.url,
+      credentials: { accountSid: twilio.accountSid, authToken: twilio.authToken },
+    });
+    twilio.outcomeFor(PHONES[2] as string, { status: 'undelivered', errorCode: 30003 });
+    const broadcastId = await broadcastTo(s, senderId);
+    expect(await s.t.messaging.createDispatcher().runOnce()).toBe(3);
+    expect(twilio.messages.map((m) => m.to).sort()).toEqual([...PHONES].sort());
+    expect(twilio.messages.every((m) => m.statusCallback?.startsWith(`${webhookUrl}?m=`))).toBe(true);
+    await eventually(async () => (await statsOf(s.t.database.db, broadcastId)).finished === 3, 'sends recorded');
+    await twilio.idle();
+    await eventually(async () => {
+      const stats = await statsOf(s.t.database.db, broadcastId);
+      return stats.delivered === 2 && stats.failed === 1;
+    }, 'callbacks applied');
+    expect(await statsOf(s.t.database.db, broadcastId)).toMatchObject({ sent: 3, delivered: 2, failed: 1, 'failed:30003': 1 });
+    expect(twilio.callbacks.every((c) => c.status === 200)).toBe(true);
+
+    // A member texts STOP: the signed inbound webhook is stored, processed, and confirmed once.
+    const inbound = await twilio.sendInbound(PHONES[0] as string, SENDER, 'STOP', { url: webhookUrl as string });
+    expect(inbound.status).toBe(200);
+    await s.t.runJobs();
+    const member = await s.t.database.db
+      .selectFrom('members')
+      .select('sms_consent')
+      .where('phone', '=', PHONES[0] as string)
+      .executeTakeFirstOrThrow();
+    expect(member.sms_consent).toBe('revoked');
+    // The same webhook delivered twice (a provider retry) is stored once.
+    const again = await fetch(webhookUrl as string, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilioSignature(twilio.authToken, webhookUrl as string, {
+          MessageSid: inbound.sid,
+          From: PHONES[0] as string,
+          To: SENDER,
+          Body: 'STOP',
+          NumMedia: '0',
+        }),
+      },
+      body: new URLSearchParams({ MessageSid: inbound.sid, From: PHONES[0] as string, To: SENDER, Body: 'STOP', NumMedia: '0' }).toString(),
+    });
+    expect(again.status).toBe(200);
+    const stored = await s.t.database.db.selectFrom('messages').select('id').where('direction', '=', 'in').execute();
+    expect(stored).toHaveLength(1);
+  });
+
+  it('Twilio: a callback with a bad signature is refused and changes nothing; a late "sent" after "delivered" changes nothing', async () => {
+    const s = await listeningApp(dialect);
+    cleanups.push(s.close);
+    const twilio = await startFakeTwilio({ autoDeliver: true });
+    cleanups.push(() => twilio.close());
+    const { senderId, webhookUrl } = await addAccount(s, {
+      provider: 'twilio',
+      name: 'Twilio',
+      baseUrl: twilio.url,
+      credentials: { accountSid: twilio.accountSid, authToken: twilio.authToken },
+    });
+    const broadcastId = await broadcastTo(s, senderId);
+    await s.t.messaging.createDispatcher().runOnce();
+    await twilio.idle();
+    await eventually(async () => (await statsOf(s.t.database.db, broadcastId)).delivered === 3, 'deliveries');
+    const sent = twilio.messages[0];
+    const message = await s.t.database.db
+      .selectFrom('messages')
+      .select(['id', 'state'])
+      .where('provider_id', '=', sent?.sid ?? '')
+      .executeTakeFirstOrThrow();
+    const url = `${webhookUrl}?m=${message.id}`;
+    const params = { MessageSid: sent?.sid ?? '', MessageStatus: 'sent', To: sent?.to ?? '', From: SENDER, AccountSid: twilio.accountSid };
+    const forged = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilioSignature('wrong-token-wrong-token', url, params),
+      },
+      body: new URLSearchParams(params).toString(),
+    });
+    expect(forged.status).toBe(403);
+    const late = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilioSignature(twilio.authToken, url, params),
+      },
+      body: new URLSearchParams(params).toString(),
+    });
+    expect(late.status).toBe(200);
+    const after = await s.t.database.db.selectFrom('messages').select('state').where('id', '=', message.id).executeTakeFirstOrThrow();
+    expect(after.state).toBe('delivered');
+    expect(await statsOf(s.t.database.db, broadcastId)).toMatchObject({ sent: 3, delivered: 3 });
+  });
+
+  it('Twilio: 21610 at send opts the member out; 429 slows the sender and the message goes later', async () => {
+    const s = await listeningApp(dialect);
+    cleanups.push(s.close);
+    const twilio = await startFakeTwilio();
+    cleanups.push(() => twilio.close());
+    const { senderId } = await addAccount(s, {
+      provider: 'twilio',
+      name: 'Twilio',
+      baseUrl: twilio.url,
+      credentials: { accountSid: twilio.accountSid, authToken: twilio.authToken },
+    });
+    twilio.failTo(PHONES[0] as string, { status: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' });
+    const broadcastId = await broadcastTo(s, senderId);
+    const dispatcher = s.t.messaging.createDispatcher();
+    await dispatcher.runOnce();
+    const db = s.t.database.db;
+    const optedOut = await db
+      .selectFrom('members')
+      .select('sms_consent')
+      .where('phone', '=', PHONES[0] as string)
+      .executeTakeFirstOrThrow();
+    expect(optedOut.sms_consent).toBe('revoked');
+    const rows = await db
+      .selectFrom('messages')
+      .select(['to_address', 'state', 'error_code'])
+      .where('broadcast_id', '=', broadcastId)
+      .orderBy('id')
+      .execute();
+    expect(rows.map((r) => r.state)).toEqual(['failed', 'sent', 'sent']);
+    expect(rows[0]?.error_code).toBe('21610');
+
+    twilio.throttleNext(1, 2);
+    await queueMessages(db, {
+      workspaceId: s.ws,
+      senderId,
+      from: SENDER,
+      broadcastId: null,
+      recipients: [{ memberId: null, to: PHONES[1] as string }],
+      kind: 'test',
+      now: s.t.clock.now(),
+    });
+    await dispatcher.runOnce();
+    const throttled = await db.selectFrom('messages').select(['state', 'send_at']).where('kind', '=', 'test').executeTakeFirstOrThrow();
+    expect(throttled.state).toBe('queued');
+    expect(throttled?.send_at).toBeGreaterThanOrEqual(s.t.clock.now() + 2_000);
+    const senderRow = await db.selectFrom('senders').select('paused_until').where('id', '=', senderId).executeTakeFirstOrThrow();
+    expect(senderRow.paused_until).toBeGreaterThan(s.t.clock.now());
+  });
+
+  it('Telnyx: a broadcast goes out and Ed25519-signed webhooks mark it delivered; a stale signature is refused', async () => {
+    const s = await listeningApp(dialect);
+    cleanups.push(s.close);
+    const telnyx = await startFakeTelnyx({ autoDeliver: true, now: s.t.clock.now });
+    cleanups.push(() => telnyx.close());
+    const { senderId, webhookUrl } = await addAccount(s, {
+      provider: 'telnyx',
+      name: 'Telnyx',
+      baseUrl: telnyx.url,
+      credentials: { apiKey: telnyx.apiKey, publicKey: telnyx.publicKey },
+    });
+    const broadcastId = await broadcastTo(s, senderId);
+    expect(await s.t.messaging.createDispatcher().runOnce()).toBe(3);
+    await telnyx.idle();
+    await eventually(async () => (await statsOf(s.t.database.db, broadcastId)).delivered === 3, 'Telnyx deliveries');
+    const inbound = await telnyx.sendInbound(PHONES[1] as string, SENDER, 'HELP', { url: webhookUrl as string });
+    expect(inbound.status).toBe(200);
+    await s.t.runJobs();
+    const help = await s.t.database.db
+      .selectFrom('messages')
+      .select('body')
+      .where('to_address', '=', PHONES[1] as string)
+      .where('kind', '=', 'compliance')
+      .executeTakeFirstOrThrow();
+    expect(help.body).toMatch(/STOP/);
+    const body = JSON.stringify({ data: { event_type: 'message.received', id: 'x', payload: {} } });
+    const stale = await fetch(webhookUrl as string, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...telnyx.signatureHeaders(body, Math.floor(s.t.clock.now() / 1000) - 3_600) },
+      body,
+    });
+    expect(stale.status).toBe(403);
+  });
+
+  it('SMPP: a broadcast goes out over a bind and delivery receipts mark it delivered; a text from a phone arrives', async () => {
+    const s = await listeningApp(dialect);
+    cleanups.push(s.close);
+    const smsc = await startFakeSmsc({ systemId: 'groundswell', password: 'secret1', receiptDelayMs: 20 });
+    cleanups.push(() => smsc.close());
+    const { senderId } = await addAccount(s, {
+      provider: 'smpp',
+      name: 'SMPP',
+      credentials: { host: smsc.host, port: smsc.port, systemId: 'groundswell', password: 'secret1' },
+    });
+    const broadcastId = await broadcastTo(s, senderId);
+    const dispatcher = s.t.messaging.createDispatcher();
+    expect(await dispatcher.runOnce()).toBe(3);
+    expect(smsc.submits.map((x) => x.destinationAddr).sort()).toEqual(PHONES.map((p) => p.slice(1)).sort());
+    await eventually(async () => (await statsOf(s.t.database.db, broadcastId)).delivered === 3, 'SMPP receipts');
+    const answer = await smsc.sendInbound(PHONES[2] as string, SENDER, 'stop');
+    expect(answer).toBe(0);
+    await s.t.runJobs();
+    const member = await s.t.database.db
+      .selectFrom('members')
+      .select('sms_consent')
+      .where('phone', '=', PHONES[2] as string)
+      .executeTakeFirstOrThrow();
+    expect(member.sms_consent).toBe('revoked');
+  });
+});
