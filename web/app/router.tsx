@@ -19,9 +19,15 @@ const lazyMembers = (name: 'MembersPage' | 'MemberProfilePage') => async () => (
 const lazyImport = async () => ({ Component: (await import('../features/imports/index.ts')).ImportPage });
 const communities = () => import('../features/communities/index.ts');
 const lazyCommunities = (name: 'CommunitiesPage' | 'CommunityPage') => async () => ({ Component: (await communities())[name] });
+const messages = () => import('../features/messages/index.ts');
+const lazyMessages = (name: 'MessagesPage' | 'BroadcastComposerPage' | 'BroadcastReportPage') => async () => ({
+  Component: (await messages())[name],
+});
+const channels = () => import('../features/channels/index.ts');
+const lazyChannels = (name: 'ChannelsTab' | 'ComplianceTab') => async () => ({ Component: (await channels())[name] });
 
 // Areas with real screens; the others show what they will hold.
-const BUILT = new Set(['members', 'communities']);
+const BUILT = new Set(['members', 'communities', 'messages']);
 
 export function createRouter() {
   return createBrowserRouter([
@@ -59,6 +65,16 @@ export function createRouter() {
                     { path: ':communityId', lazy: lazyCommunities('CommunityPage') },
                   ],
                 },
+                {
+                  path: 'messages',
+                  children: [
+                    { index: true, lazy: lazyMessages('MessagesPage') },
+                    { path: 'simulator', lazy: lazyMessages('MessagesPage') },
+                    { path: 'new', lazy: lazyMessages('BroadcastComposerPage') },
+                    { path: ':broadcastId', lazy: lazyMessages('BroadcastReportPage') },
+                    { path: ':broadcastId/edit', lazy: lazyMessages('BroadcastComposerPage') },
+                  ],
+                },
                 ...AREAS.filter((area) => !BUILT.has(area.path)).map((area) => ({
                   path: area.path,
                   element: <AreaPlaceholder area={area} />,
@@ -70,6 +86,8 @@ export function createRouter() {
                     { index: true, element: <Navigate to="general" replace /> },
                     { path: 'general', lazy: lazySettings('GeneralTab') },
                     { path: 'users', lazy: lazySettings('UsersTab') },
+                    { path: 'channels', lazy: lazyChannels('ChannelsTab') },
+                    { path: 'compliance', lazy: lazyChannels('ComplianceTab') },
                     { path: 'api-keys', lazy: lazySettings('ApiKeysTab') },
                     { path: 'audit', lazy: lazySettings('AuditTab') },
                     { path: 'jobs', lazy: lazySettings('JobsTab') },

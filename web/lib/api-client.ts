@@ -78,7 +78,12 @@ export async function apiRequest<T>(path: string, schema: z.ZodType<T> | null, o
   }
   if (schema === null || response.status === 204) return undefined;
 
-  const parsed = schema.safeParse(await response.json().catch(() => undefined));
+  const body: unknown = await response.json().catch((error: unknown) => {
+    // A query cancelled while its body was being read (the user navigated away) is an abort, not a bad answer.
+    if (options.signal?.aborted) throw error;
+    return undefined;
+  });
+  const parsed = schema.safeParse(body);
   if (!parsed.success) {
     console.error(`Unexpected answer from ${method} ${path}`, parsed.error.issues);
     throw new ApiError({

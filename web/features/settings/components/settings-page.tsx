@@ -1,5 +1,5 @@
 import { Tabs } from '@mantine/core';
-import { IconAdjustments, IconHistory, IconKey, IconListCheck, IconUsers } from '@tabler/icons-react';
+import { IconAdjustments, IconAntenna, IconHistory, IconKey, IconListCheck, IconShieldCheck, IconUsers } from '@tabler/icons-react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import type { Permission } from '../../../../common/roles.ts';
 import { PageHeader } from '../../../components/page-header.tsx';
@@ -10,6 +10,8 @@ type Section = { path: string; label: string; icon: typeof IconUsers; permission
 const SECTIONS: readonly Section[] = [
   { path: 'general', label: 'General', icon: IconAdjustments, permission: 'workspace.read' },
   { path: 'users', label: 'Users & roles', icon: IconUsers, permission: 'users.read' },
+  { path: 'channels', label: 'Channels & senders', icon: IconAntenna, permission: 'channels.manage' },
+  { path: 'compliance', label: 'Compliance', icon: IconShieldCheck, permission: 'messaging.read' },
   { path: 'api-keys', label: 'API keys', icon: IconKey, permission: 'api_keys.manage' },
   { path: 'audit', label: 'Audit log', icon: IconHistory, permission: 'audit.read' },
   { path: 'jobs', label: 'Jobs', icon: IconListCheck, permission: 'jobs.read' },

@@ -1,0 +1,81 @@
+import { Button, Group, Select, Stack, Tabs } from '@mantine/core';
+import { IconDeviceMobileMessage, IconMessages, IconPlus } from '@tabler/icons-react';
+import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { NoAccess } from '../../../components/no-access.tsx';
+import { PageHeader } from '../../../components/page-header.tsx';
+import { useCurrentWorkspace } from '../../../lib/current-workspace.tsx';
+import { BROADCAST_STATUSES, type BroadcastStatus } from '../api/list-broadcasts.ts';
+import { defaultSender, useSenders } from '../api/list-senders.ts';
+import { BroadcastsTable } from './broadcasts-table.tsx';
+import { STATUS_LOOK } from './display.ts';
+import { SimulatorPanel } from './simulator-panel.tsx';
+
+function readStatus(value: string | null): BroadcastStatus | undefined {
+  return (BROADCAST_STATUSES as readonly string[]).includes(value ?? '') ? (value as BroadcastStatus) : undefined;
+}
+
+/** /messages (broadcasts) and /messages/simulator (the phone simulator, on workspaces that send through it). */
+export function MessagesPage() {
+  const { workspaceId, can } = useCurrentWorkspace();
+  const navigate = useNavigate();
+  const { pathname } = useLocation();
+  const [params, setParams] = useSearchParams();
+  const senders = useSenders(workspaceId);
+  const simulated = defaultSender(senders.data, 'sms')?.provider === 'simulator' && can('simulator.use');
+  const tab = pathname.endsWith('/simulator') ? 'simulator' : 'broadcasts';
+  const status = readStatus(params.get('status'));
+  const base = `/w/${workspaceId}/messages`;
+
+  if (!can('messaging.read')) return <NoAccess>Your role does not include messaging.</NoAccess>;
+
+  return (
+    <>
+      <PageHeader
+        title="Messages"
+        description="Broadcasts to communities and segments, with delivery reports."
+        actions={
+          can('broadcasts.manage') && (
+            <Button component={Link} to={`${base}/new`} leftSection={<IconPlus size={16} />}>
+              New broadcast
+            </Button>
+          )
+        }
+      />
+      {simulated || tab === 'simulator' ? (
+        <Tabs value={tab} onChange={(value) => navigate(value === 'simulator' ? `${base}/simulator` : base)} mb="md" keepMounted={false}>
+          <Tabs.List>
+            <Tabs.Tab value="broadcasts" leftSection={<IconMessages size={16} />}>
+              Broadcasts
+            </Tabs.Tab>
+            <Tabs.Tab value="simulator" leftSection={<IconDeviceMobileMessage size={16} />}>
+              Simulator
+            </Tabs.Tab>
+          </Tabs.List>
+        </Tabs>
+      ) : null}
+      {tab === 'simulator' ? (
+        <SimulatorPanel available={simulated} loading={senders.isPending} />
+      ) : (
+        <Stack>
+          <Group>
+            <Select
+              aria-label="Status"
+              placeholder="Any status"
+              data={BROADCAST_STATUSES.map((value) => ({ value, label: STATUS_LOOK[value].label }))}
+              value={status ?? null}
+              onChange={(value) => {
+                const next = new URLSearchParams(params);
+                if (value) next.set('status', value);
+                else next.delete('status');
+                setParams(next, { replace: true });
+              }}
+              clearable
+              w={200}
+            />
+          </Group>
+          <BroadcastsTable status={status} />
+        </Stack>
+      )}
+    </>
+  );
+}
