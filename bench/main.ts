@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { Dialect } from '../server/db/database.ts';
+import { callbacksBenchmark } from './callbacks.ts';
 import { DatabaseUnreachableError, describeUrl, dropAllBenchDatabases } from './database.ts';
+import { DEFAULT_SENDS, dispatchBenchmark } from './dispatch.ts';
+import { DEFAULT_RECIPIENTS, fanoutBenchmark } from './fanout.ts';
 import { httpBenchmark } from './http.ts';
 import { importBenchmark } from './import.ts';
 import { jobsBenchmark } from './jobs.ts';
@@ -13,13 +16,16 @@ const BENCHMARKS: Record<string, Benchmark> = {
   http: httpBenchmark,
   import: importBenchmark,
   jobs: jobsBenchmark,
+  fanout: fanoutBenchmark,
+  dispatch: dispatchBenchmark,
+  callbacks: callbacksBenchmark,
 };
 
 const USAGE = `Usage: npm run bench -- [names…] [options]
 
 Benchmarks (default: all):
 ${Object.entries(BENCHMARKS)
-  .map(([name, b]) => `  ${name.padEnd(6)} ${b.describe}`)
+  .map(([name, b]) => `  ${name.padEnd(9)} ${b.describe}`)
   .join('\n')}
 
 Options:
@@ -32,6 +38,8 @@ Options:
   --members N                 generated members, for data benchmarks (default 100000)
   --activities N              generated activities, for data benchmarks (default 1000000)
   --seed N                    data generator seed (default 1)
+  --recipients N              fanout: members in the broadcast's audience (default 1000000)
+  --sends N                   dispatch: messages per throughput measurement (default 20000)
 
 Output: one JSON object per line: {"name","value","unit","target","limit","ratio","db",…}`;
 
@@ -57,6 +65,8 @@ const SPEC = {
   members: { type: 'string' },
   activities: { type: 'string' },
   seed: { type: 'string' },
+  recipients: { type: 'string' },
+  sends: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -67,6 +77,8 @@ function parseStrict(argv: string[]) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
 }
+
+/** Sizes of the messaging benchmarks, read from the context by fanout.ts and dispatch.ts. */
 
 function parse(argv: string[]): { names: string[]; dialects: Dialect[]; options: BenchOptions; help: boolean } {
   const parsed = parseStrict(argv);
@@ -90,6 +102,8 @@ function parse(argv: string[]): { names: string[]; dialects: Dialect[]; options:
       connections: positive('connections', values.connections, 50),
       jobs: positive('jobs', values.jobs, 20_000),
       seed: positive('seed', values.seed, 1),
+      recipients: positive('recipients', values.recipients, DEFAULT_RECIPIENTS),
+      sends: positive('sends', values.sends, DEFAULT_SENDS),
       databaseUrl:
         values['database-url'] ??
         process.env.BENCH_DATABASE_URL ??

@@ -22,6 +22,10 @@ export type BenchOptions = {
   durationS: number;
   connections: number;
   jobs: number;
+  /** Audience of the fanout benchmark. */
+  recipients: number;
+  /** Messages the dispatch benchmark sends. */
+  sends: number;
   seed: number;
   databaseUrl: string;
 };
