@@ -216,6 +216,9 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('clicks', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('first_clicked_at', ts)
     .addColumn('created_at', ts, (c) => c.notNull())
+    // SQLite: one b-tree keyed by the code instead of a rowid table plus an index on the code (a million random
+    // codes per big broadcast are inserted here).
+    .$call((table) => (d === 'sqlite' ? table.modifyEnd(sql`without rowid`) : table))
     .execute();
 }
 

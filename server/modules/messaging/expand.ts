@@ -46,7 +46,7 @@ import { type CompiledTemplates, compileTemplates, type TemplateContext } from '
 export const EXPAND_BATCH = 10_000;
 /** A transaction takes no new window once it covered this many members or ran this long. */
 const COMMIT_MEMBERS = 50_000;
-const COMMIT_BUDGET_MS = 1_500;
+const COMMIT_BUDGET_MS = 500;
 
 const DAY = 86_400_000;
 
@@ -632,6 +632,9 @@ export async function expandBroadcast(deps: ExpandDeps, options: ExpandOptions):
       position = current.recipient_count;
       continue;
     }
+    // Give the event loop a turn between transactions: on SQLite the driver is synchronous, and in `groundswell start`
+    // the same process answers HTTP requests and webhooks while a big audience expands.
+    await new Promise((resolve) => setImmediate(resolve));
     for (const [url, id] of group.targets) targets.set(url, id);
     cursor = group.cursor;
     position += group.inserted;
