@@ -64,8 +64,9 @@ export const PROVIDERS: readonly Provider[] = [
     defaultBaseUrl: null,
     webhooks: false,
     mms: true,
-    defaultPriceMicros: 0,
-    defaultMmsPriceMicros: 0,
+    // Priced like a US long code, so cost estimates in a demo look like the real thing.
+    defaultPriceMicros: 7_900,
+    defaultMmsPriceMicros: 20_000,
     defaultThroughput: 100,
     create: (config, context) => createSimulatorAdapter({ settings: config.settings }, context),
   },
@@ -168,4 +169,65 @@ export const PROVIDERS: readonly Provider[] = [
 
 export function providerOf(name: string): Provider | undefined {
   return PROVIDERS.find((provider) => provider.name === name);
+}
+
+/**
+ * What providers' error codes mean, for a broadcast's report of failures: Twilio (2xxxx/3xxxx), Telnyx delivery errors
+ * (4xxxx), SMPP command_status (0x…), and the reasons the dispatcher records when it stops a message itself.
+ */
+const PROVIDER_ERRORS: Readonly<Record<string, string>> = {
+  // Twilio
+  '21211': 'Invalid phone number',
+  '21408': 'Texting this region is not enabled on the account',
+  '21610': 'The recipient has opted out at the carrier',
+  '21612': 'The number cannot be reached by SMS from this sender',
+  '21614': 'Not a mobile number',
+  '21617': 'The message is longer than 1,600 characters',
+  '30001': 'The sender’s queue overflowed',
+  '30002': 'The provider account is suspended',
+  '30003': 'Unreachable handset (off or out of coverage)',
+  '30004': 'Message blocked by the recipient or carrier',
+  '30005': 'Unknown number (no longer in service)',
+  '30006': 'Landline or unreachable carrier',
+  '30007': 'Filtered by the carrier as spam',
+  '30008': 'Unknown error at the carrier',
+  '30032': 'The toll-free number is not verified',
+  '30034': 'The number is not registered for A2P 10DLC',
+  // Telnyx
+  '40001': 'Landline or number that cannot receive texts',
+  '40002': 'Blocked by the carrier as spam (for now)',
+  '40003': 'The sending number is blocked by the carrier as spam',
+  '40004': 'Rejected by the recipient’s carrier',
+  '40005': 'Expired before it could be delivered',
+  '40006': 'The recipient’s carrier is unavailable',
+  '40008': 'Undeliverable (the carrier did not accept it)',
+  '40009': 'The carrier rejected the message text',
+  '40011': 'The carrier’s rate limit was exceeded',
+  '40012': 'Invalid phone number',
+  '40013': 'The carrier rejected the sending number',
+  '40300': 'The recipient has opted out at the carrier',
+  // SMPP 3.4 command_status
+  '0x00000001': 'The SMSC refused the message length',
+  '0x00000008': 'System error at the SMSC',
+  '0x0000000A': 'The SMSC refused the sender address',
+  '0x0000000B': 'Invalid phone number',
+  '0x00000014': 'The SMSC’s queue is full',
+  '0x00000045': 'The SMSC could not take the message',
+  '0x00000058': 'The SMSC throttled the sender',
+  '0x00000062': 'The SMSC refused the delivery window',
+  '0x00000066': 'The SMSC rejected the message',
+  '0x000000FF': 'Unknown error at the SMSC',
+  // Recorded by the dispatcher rather than a provider
+  no_consent: 'Consent was withdrawn before sending',
+  opted_out: 'The member opted out before sending',
+  retries_exhausted: 'The provider could not take it after several tries',
+  validity_expired: 'The delivery window closed before it could be sent',
+  invalid_destination: 'Invalid phone number',
+  media_unsupported: 'The sender cannot send images',
+};
+
+/** A person's description of a provider error code, or null when it is not one we know (shown as it is). */
+export function describeProviderError(code: string): string | null {
+  const key = /^0x[0-9a-f]{8}$/i.test(code) ? `0x${code.slice(2).toUpperCase()}` : code;
+  return PROVIDER_ERRORS[key] ?? null;
 }

@@ -12,7 +12,7 @@ import { createTestClock, type TestClock } from './clock.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 
 /** A simulator that delivers everything at once and never replies unless told to, so tests are predictable. */
-export const QUIET_SIMULATOR = { failureRate: 0, replyRate: 0, optOutRate: 0, minDelayMs: 0, maxDelayMs: 0 };
+export const QUIET_SIMULATOR = { failureRate: 0, replyRate: 0, optOutRate: 0, clickRate: 0, minDelayMs: 0, maxDelayMs: 0 };
 
 /** The secret test apps key their hashes with. */
 export const TEST_APP_SECRET = 'test-secret-test-secret-test-secret-0123456789';

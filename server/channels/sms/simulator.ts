@@ -6,6 +6,8 @@ import type { AdapterContext, InboundSms, SmsAdapter, StatusUpdate } from './con
 // realistic delay, some failures with real carrier error codes, and replies from members, among them STOP and
 // plain-words opt-outs — so every screen has live data without an account anywhere.
 //
+// Some members open the message's first link (a real HTTP visit to the short link, counted as a click).
+//
 // Scripted numbers (the last four digits of the recipient) make demos and tests predictable:
 //   …0001 always fails with 30003 (unreachable), …0002 fails with 21610 (recipient opted out at the carrier),
 //   …0003 replies STOP, …0004 replies "please stop texting me", …0005 replies "Count me in!".
@@ -21,11 +23,14 @@ export const simulatorSettings = z.object({
   /** Share of delivered messages that get a reply (random words), of which some opt out. */
   replyRate: z.coerce.number().min(0).max(1).default(0.05),
   optOutRate: z.coerce.number().min(0).max(1).default(0.01),
+  /** Share of delivered messages with a link whose link the member opens (a GET from a phone's browser). */
+  clickRate: z.coerce.number().min(0).max(1).default(0.2),
   /** A fixed seed makes the random behaviour repeatable. */
   seed: z.coerce.number().int().optional(),
 });
 export type SimulatorSettings = z.output<typeof simulatorSettings>;
 
+const PHONE_BROWSER = 'Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36';
 const CARRIER_ERRORS = ['30003', '30005', '30006', '30007', '30008'] as const;
 const REPLIES = ['Thanks!', 'Count me in', 'What time does it start?', '👍', 'Will do', "Can't make it this time", 'Who is this?', 'Yes!'];
 const OPT_OUTS = ['STOP', 'Stop', 'stop.', 'please stop texting me', 'UNSUBSCRIBE', 'remove me from this list'];
@@ -100,6 +105,19 @@ export function createSimulatorAdapter(options: { settings: Record<string, unkno
           },
         ]);
       });
+      const link = outcome.status === 'delivered' ? /https?:\/\/[^\s]+/.exec(message.body)?.[0] : undefined;
+      if (link && random() < settings.clickRate) {
+        later(
+          at + delay() + 200,
+          async () => {
+            // The member's phone opens the short link; only the visit matters, not the page.
+            await fetch(link, { redirect: 'manual', headers: { 'user-agent': PHONE_BROWSER }, signal: AbortSignal.timeout(5_000) })
+              .then((response) => response.body?.cancel())
+              .catch(() => undefined);
+          },
+          1,
+        );
+      }
       if (outcome.reply !== null) {
         const reply: InboundSms = {
           providerId: `SIMIN${randomToken(12)}`,

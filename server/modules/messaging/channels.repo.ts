@@ -1,5 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { AccountConfig } from '../../channels/registry.ts';
+import { type AccountConfig, providerOf } from '../../channels/registry.ts';
 import type { Channel, ChannelAccountsTable, Database, SendersTable } from '../../db/schema.ts';
 import { openSecret, sealSecret } from '../../lib/secrets.ts';
 import { randomToken } from '../../lib/tokens.ts';
@@ -137,6 +137,7 @@ export async function createSimulatorSender(
   input: { workspaceId: number; appSecret: string; now: number; address?: string; throughput?: number; settings?: Record<string, unknown> },
 ): Promise<{ accountId: number; senderId: number }> {
   const { workspaceId, now } = input;
+  const simulator = providerOf('simulator');
   const account = await executor
     .insertInto('channel_accounts')
     .values({
@@ -168,8 +169,8 @@ export async function createSimulatorSender(
       throughput: input.throughput ?? 100,
       supports_mms: 1,
       is_default: 1,
-      price_micros: 0,
-      mms_price_micros: 0,
+      price_micros: simulator?.defaultPriceMicros ?? 0,
+      mms_price_micros: simulator?.defaultMmsPriceMicros ?? 0,
       paused_until: null,
       archived_at: null,
       created_at: now,

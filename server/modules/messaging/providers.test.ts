@@ -27,9 +27,9 @@ const SENDER = '+15125550299';
 
 type Setup = { t: TestApp; owner: Client; ws: number; close: () => Promise<void> };
 
-async function listeningApp(dialect: 'sqlite' | 'postgres'): Promise<Setup> {
+async function listeningApp(dialect: 'sqlite' | 'postgres', simulator: Record<string, unknown> = {}): Promise<Setup> {
   const port = await freePort();
-  const t = await buildTestApp({ dialect, env: { PUBLIC_URL: `http://127.0.0.1:${port}` } });
+  const t = await buildTestApp({ dialect, env: { PUBLIC_URL: `http://127.0.0.1:${port}` }, simulator });
   await t.app.listen({ host: '127.0.0.1', port });
   const owner = await signIn(t.app, t.demo.email, t.demo.password);
   return { t, owner, ws: t.demo.workspaceId, close: () => t.close() };
@@ -68,6 +68,50 @@ describe.each(testDialects())('providers on %s', (dialect) => {
   const cleanups: (() => Promise<void>)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('Simulator: a broadcast composed through the API is delivered and members open its tracked link', async () => {
+    const s = await listeningApp(dialect, { clickRate: 1 });
+    cleanups.push(s.close);
+    const db = s.t.database.db;
+    const community = await s.owner.request({
+      method: 'POST',
+      url: `/api/workspaces/${s.ws}/communities`,
+      payload: { name: 'Riders', visibility: 'public' },
+    });
+    const memberIds: number[] = [];
+    for (const phone of PHONES) memberIds.push(await consentingMember(db, { workspaceId: s.ws, phone, now: s.t.clock.now() }));
+    const added = await s.owner.request({
+      method: 'POST',
+      url: `/api/workspaces/${s.ws}/communities/${community.json().id}/members`,
+      payload: { memberIds },
+    });
+    expect(added.statusCode, added.body).toBeLessThan(300);
+    const created = await s.owner.request({
+      method: 'POST',
+      url: `/api/workspaces/${s.ws}/broadcasts`,
+      payload: {
+        name: 'Ride Sunday',
+        channel: 'sms',
+        audience: { communityIds: [community.json().id], tags: [] },
+        templates: { en: 'Ride with us Sunday: https://example.org/ride' },
+        defaultLanguage: 'en',
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as number;
+    const launched = await s.owner.request({ method: 'POST', url: `/api/workspaces/${s.ws}/broadcasts/${id}/launch` });
+    expect(launched.statusCode, launched.body).toBe(200);
+    await s.t.runJobs();
+    expect(await s.t.messaging.createDispatcher().runOnce()).toBe(3);
+    const body = (await db.selectFrom('messages').select('body').where('broadcast_id', '=', id).executeTakeFirstOrThrow()).body;
+    expect(body).toMatch(/^Ride with us Sunday: http:\/\/127\.0\.0\.1:\d+\/l\/[A-Za-z0-9]{10}/);
+    await eventually(async () => {
+      const report = (await s.owner.request({ method: 'GET', url: `/api/workspaces/${s.ws}/broadcasts/${id}` })).json();
+      return report.stats.delivered === 3 && report.stats.clicked === 3;
+    }, 'deliveries and clicks in the report');
+    const clicks = await db.selectFrom('activities').select('member_id').where('type', '=', 'clicked').execute();
+    expect(clicks.map((c) => c.member_id).sort()).toEqual([...memberIds].sort());
   });
 
   it('Twilio: a broadcast goes out, signed status callbacks mark it delivered, STOP arrives as an inbound webhook', async () => {
