@@ -451,3 +451,81 @@ describe('public join page with the built-in simulator', () => {
     }
   });
 });
+
+describe.each(testDialects())('public join page through the outbox on %s', (dialect) => {
+  let t: TestApp;
+  let owner: Client;
+  let ws: number;
+
+  beforeEach(async () => {
+    // No `sms` option: codes go out the way they do in production, queued in the outbox for the default sender.
+    t = await buildTestApp({ dialect });
+    ws = t.demo.workspaceId;
+    owner = await signIn(t.app, t.demo.email, t.demo.password);
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  async function requestCode() {
+    const form = await t.app.inject({ method: 'GET', url: '/p/groundswell-demo/c/safe-streets' });
+    return t.app.inject({
+      method: 'POST',
+      url: '/p/groundswell-demo/c/safe-streets',
+      headers: { 'user-agent': UA },
+      remoteAddress: '203.0.113.7',
+      payload: { firstName: 'Maria', phone: '(512) 555-0142', consent: 'yes', lang: 'en', w: hidden(form.body, 'w'), website: '' },
+    });
+  }
+  const outbound = () =>
+    t.database.db.selectFrom('messages').selectAll().where('workspace_id', '=', ws).where('direction', '=', 'out').execute();
+
+  it('queues the code as a compliance text from the default sender, and says so when no sender can send it', async () => {
+    const created = await owner.request({
+      method: 'POST',
+      url: `/api/workspaces/${ws}/communities`,
+      payload: { name: 'Safe Streets', visibility: 'public' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const { senders } = (await owner.request({ method: 'GET', url: `/api/workspaces/${ws}/senders` })).json() as {
+      senders: { id: number; channel: string; provider: string; isDefault: boolean; channelAccountId: number }[];
+    };
+    const simulator = senders.find((s) => s.channel === 'sms' && s.isDefault);
+    expect(simulator?.provider).toBe('simulator');
+
+    const sent = await requestCode();
+    expect(sent.statusCode, sent.body).toBe(200);
+    expect(sent.body).toContain('Check your phone');
+    // The default sender is the simulator, which delivers nowhere: the page shows the code instead.
+    const shown = /Simulator: your code is (\d{6})/.exec(sent.body)?.[1];
+    expect(shown).toMatch(/^\d{6}$/);
+    const queued = await outbound();
+    expect(queued).toEqual([
+      expect.objectContaining({
+        channel: 'sms',
+        kind: 'compliance',
+        member_id: null,
+        broadcast_id: null,
+        to_address: '+15125550142',
+        sender_id: simulator?.id,
+        body: `Groundswell Demo: ${shown} is your code to join Safe Streets. It expires in 10 minutes.`,
+        state: 'queued',
+      }),
+    ]);
+
+    const disabled = await owner.request({
+      method: 'PATCH',
+      url: `/api/workspaces/${ws}/channel-accounts/${simulator?.channelAccountId}`,
+      payload: { status: 'disabled' },
+    });
+    expect(disabled.statusCode, disabled.body).toBe(200);
+
+    const failed = await requestCode();
+    expect(failed.statusCode).toBe(503);
+    expect(failed.body).toContain('We could not send the text');
+    expect(failed.body).toContain('Something went wrong sending your code. Please try again in a few minutes.');
+    expect(failed.body).not.toContain('Simulator: your code');
+    expect(failed.body).not.toContain('name="token"');
+    expect(await outbound()).toHaveLength(1);
+  });
+});

@@ -145,6 +145,27 @@ function requireProvider(name: string): Provider {
   return provider;
 }
 
+/** A sender as the API shows it (also the sender a broadcast preview names). */
+export function senderViewOf(row: SenderListRow): SenderView {
+  return {
+    id: row.id,
+    channelAccountId: row.channel_account_id,
+    provider: row.provider,
+    accountName: row.account_name,
+    channel: row.channel,
+    kind: row.kind,
+    address: row.address,
+    label: row.label,
+    throughput: row.throughput,
+    supportsMms: row.supports_mms === 1,
+    isDefault: row.is_default === 1,
+    priceMicros: row.price_micros,
+    mmsPriceMicros: row.mms_price_micros,
+    status: row.archived_at !== null ? 'archived' : row.account_status,
+    createdAt: row.created_at,
+  };
+}
+
 export function createChannelsService({ db, clock, appSecret, config }: Deps) {
   function providers() {
     return PROVIDERS.map((p) => ({
@@ -282,34 +303,14 @@ export function createChannelsService({ db, clock, appSecret, config }: Deps) {
     return getAccount(workspaceId, accountId);
   }
 
-  function senderView(row: SenderListRow): SenderView {
-    return {
-      id: row.id,
-      channelAccountId: row.channel_account_id,
-      provider: row.provider,
-      accountName: row.account_name,
-      channel: row.channel,
-      kind: row.kind,
-      address: row.address,
-      label: row.label,
-      throughput: row.throughput,
-      supportsMms: row.supports_mms === 1,
-      isDefault: row.is_default === 1,
-      priceMicros: row.price_micros,
-      mmsPriceMicros: row.mms_price_micros,
-      status: row.archived_at !== null ? 'archived' : row.account_status,
-      createdAt: row.created_at,
-    };
-  }
-
   async function listSenders(workspaceId: number, options: { includeArchived: boolean }) {
-    return (await listSenderRows(db, workspaceId, options)).map(senderView);
+    return (await listSenderRows(db, workspaceId, options)).map(senderViewOf);
   }
 
   async function getSenderView(workspaceId: number, senderId: number) {
     const [row] = await listSenderRows(db, workspaceId, { includeArchived: true, senderId });
     if (!row) throw senderNotFound();
-    return senderView(row);
+    return senderViewOf(row);
   }
 
   function checkMms(provider: Provider, supportsMms: boolean | undefined) {
