@@ -213,6 +213,29 @@ describe.each(testDialects())('sending through the simulator on %s', (dialect) =
     expect(await statsOf(db(), broadcastId)).toMatchObject({ cancelled: 1, finished: 1 });
   });
 
+  it('a test send reaches a staff phone without recorded consent, never a number that opted out', async () => {
+    const staff = '+15125550301';
+    const optedOut = '+15125550302';
+    const staffId = await member(staff, { consent: false });
+    const optedOutId = await member(optedOut);
+    await db().updateTable('members').set({ sms_consent: 'revoked' }).where('id', '=', optedOutId).execute();
+    await queueMessages(db(), {
+      workspaceId: ws,
+      senderId: sender.id,
+      from: sender.address,
+      broadcastId: null,
+      recipients: [
+        { memberId: staffId, to: staff },
+        { memberId: optedOutId, to: optedOut },
+      ],
+      kind: 'test',
+      now: t.clock.now(),
+    });
+    expect(await t.messaging.createDispatcher().runOnce()).toBe(1);
+    expect((await messagesTo(staff))[0]?.state).not.toBe('cancelled');
+    expect((await messagesTo(optedOut))[0]).toMatchObject({ state: 'cancelled', error_code: 'no_consent' });
+  });
+
   it('quiet hours at dequeue: a message due after its window closed waits for the next morning', async () => {
     const phone = '+15125550191';
     const memberId = await member(phone, { timezone: 'America/Chicago' });

@@ -7,9 +7,10 @@ import { backoffDelay } from '../../jobs/define.ts';
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { randomToken } from '../../lib/tokens.ts';
+import { unsubscribeUrl } from '../../pages/unsubscribe.routes.ts';
 import { checkBroadcasts } from './broadcast-health.ts';
 import type { AccountRow, ChannelPool } from './channel-pool.ts';
-import { optOutMember, sendableMembers } from './opt-out.ts';
+import { consentOf, optOutMember } from './opt-out.ts';
 import { createQuietHours } from './quiet-hours.ts';
 import { bumpStats, type StatKey } from './stats.repo.ts';
 
@@ -168,11 +169,14 @@ export function createDispatcher(options: DispatcherOptions) {
     if (messages.length === 0) return messages;
     const now = clock.now();
     const workspaceId = messages[0]?.workspace_id as number;
-    const memberIds = messages.flatMap((m) => (m.member_id !== null && m.kind !== 'compliance' && m.kind !== 'reply' ? [m.member_id] : []));
-    const sendable = memberIds.length ? await sendableMembers(db, workspaceId, memberIds) : new Set<number>();
-    const blocked = messages.filter(
-      (m) => m.channel === 'sms' && m.member_id !== null && m.kind !== 'compliance' && m.kind !== 'reply' && !sendable.has(m.member_id),
-    );
+    // Broadcasts and automations need consent granted on their channel; a test to a staff phone or address only must
+    // not reach someone who opted out; compliance texts and replies to a member who just wrote go out regardless.
+    const checked = messages.filter((m) => m.member_id !== null && m.kind !== 'compliance' && m.kind !== 'reply');
+    const consent = await consentOf(db, workspaceId, [...new Set(checked.map((m) => m.member_id as number))]);
+    const blocked = checked.filter((m) => {
+      const state = consent.get(m.member_id as number)?.[m.channel] ?? 'gone';
+      return m.kind === 'test' ? state === 'revoked' || state === 'gone' : state !== 'granted';
+    });
     const late = messages.filter((m) => !blocked.includes(m) && m.expires_at !== null && now >= m.expires_at);
     if (blocked.length > 0 || late.length > 0) {
       const window = await db
@@ -228,6 +232,17 @@ export function createDispatcher(options: DispatcherOptions) {
     return messages.filter((m) => !blocked.includes(m) && !late.includes(m));
   }
 
+  /** Every email carries its unsubscribe link, in the text and as List-Unsubscribe (one click in mail clients). */
+  function emailBody(message: Message): { text: string; unsubscribeUrl: string | null } {
+    if (message.member_id === null || message.kind === 'test') return { text: message.body, unsubscribeUrl: null };
+    const url = unsubscribeUrl(options.publicUrl, options.appSecret, {
+      workspaceId: message.workspace_id,
+      memberId: message.member_id,
+      issuedAt: clock.now(),
+    });
+    return { text: `${message.body}\n\n--\nTo stop these emails: ${url}`, unsubscribeUrl: url };
+  }
+
   function callbackUrl(account: AccountRow, messageId: number) {
     return `${options.publicUrl}/webhooks/sms/${account.webhook_key}?m=${messageId}`;
   }
@@ -252,8 +267,7 @@ export function createDispatcher(options: DispatcherOptions) {
               from: sender.address,
               to: message.to_address,
               subject: message.subject ?? '',
-              text: message.body,
-              unsubscribeUrl: null,
+              ...emailBody(message),
             });
       const costMicros = result.costMicros ?? message.segments * sender.price_micros + (message.media_urls ? sender.mms_price_micros : 0);
       note({ message, kind: 'sent', providerId: result.providerId, costMicros, provider: sender.account.provider });

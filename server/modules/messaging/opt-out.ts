@@ -79,17 +79,20 @@ export async function lastBroadcastOf(executor: Executor, workspaceId: number, m
   return row?.broadcast_id ?? null;
 }
 
-/** Members (of the given ids) who may still receive SMS: consent granted and still live. */
-export async function sendableMembers(executor: Executor, workspaceId: number, memberIds: readonly number[]): Promise<Set<number>> {
-  if (memberIds.length === 0) return new Set();
+/** The consent per channel of live members (erased or merged ones are left out, so they read as gone). */
+export async function consentOf(
+  executor: Executor,
+  workspaceId: number,
+  memberIds: readonly number[],
+): Promise<Map<number, { sms: string; email: string }>> {
+  if (memberIds.length === 0) return new Map();
   const rows = await executor
     .selectFrom('members')
-    .select('id')
+    .select(['id', 'sms_consent', 'email_consent'])
     .where('workspace_id', '=', workspaceId)
-    .where('id', 'in', memberIds)
-    .where('sms_consent', '=', 'granted')
+    .where('id', 'in', [...memberIds])
     .where('erased_at', 'is', null)
     .where('merged_into', 'is', null)
     .execute();
-  return new Set(rows.map((row) => row.id));
+  return new Map(rows.map((row) => [row.id, { sms: row.sms_consent, email: row.email_consent }]));
 }
