@@ -38,6 +38,7 @@ import { createMessagingRuntime, type MessagingRuntime } from './modules/messagi
 import { messagingSettingsRoutes } from './modules/messaging/settings.routes.ts';
 import { webhookRoutes } from './modules/messaging/webhooks.routes.ts';
 import { joinPages } from './pages/join.routes.ts';
+import { unsubscribePages } from './pages/unsubscribe.routes.ts';
 
 export type AppDeps = {
   config: Config;
@@ -137,6 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(messagesRoutes({ db, clock }));
   await app.register(webhookRoutes({ db, clock, runtime: messaging, config }));
   await app.register(linkRoutes({ db, clock, appSecret: deps.appSecret, config }));
+  await app.register(unsubscribePages({ db, clock, appSecret: deps.appSecret, config }));
 
   await registerDashboard(app, config.webDist);
   return app;

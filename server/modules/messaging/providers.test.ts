@@ -1,11 +1,14 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeSmsc } from '../../../test/fakes/smpp.ts';
+import { startFakeSmtp } from '../../../test/fakes/smtp.ts';
 import { startFakeTelnyx } from '../../../test/fakes/telnyx.ts';
 import { startFakeTwilio, twilioSignature } from '../../../test/fakes/twilio.ts';
-import { buildTestApp, type Client, signIn, type TestApp } from '../../../test/helpers/app.ts';
+import { buildTestApp, type Client, signIn, TEST_APP_SECRET, type TestApp } from '../../../test/helpers/app.ts';
 import { testDialects } from '../../../test/helpers/db.ts';
 import { consentingMember, eventually, queueMessages, sendingBroadcast, statsOf } from '../../../test/helpers/messaging.ts';
+import { PRIORITY } from '../../jobs/define.ts';
+import { appendConsent } from '../members/consent.repo.ts';
 
 // The same broadcast through each real provider's wire protocol (fakes on localhost): sends, signed status callbacks
 // or delivery receipts, inbound texts, and what goes wrong (bad signatures, carrier opt-outs, duplicates).
@@ -296,6 +299,91 @@ describe.each(testDialects())('providers on %s', (dialect) => {
       body,
     });
     expect(stale.status).toBe(403);
+  });
+
+  it('Email: a broadcast email carries an unsubscribe link; one click unsubscribes and stops what is queued', async () => {
+    const s = await listeningApp(dialect);
+    cleanups.push(s.close);
+    const smtp = await startFakeSmtp();
+    cleanups.push(() => smtp.close());
+    const db = s.t.database.db;
+    const account = await s.owner.request({
+      method: 'POST',
+      url: `/api/workspaces/${s.ws}/channel-accounts`,
+      payload: { provider: 'smtp', name: 'Mail', credentials: { host: smtp.host, port: smtp.port } },
+    });
+    expect(account.statusCode, account.body).toBe(201);
+    const sender = await s.owner.request({
+      method: 'POST',
+      url: `/api/workspaces/${s.ws}/senders`,
+      payload: { channelAccountId: account.json().id, kind: 'email', address: 'news@example.org' },
+    });
+    expect(sender.statusCode, sender.body).toBe(201);
+    const memberId = await consentingMember(db, { workspaceId: s.ws, phone: PHONES[0] as string, now: s.t.clock.now(), consent: false });
+    await db.updateTable('members').set({ email: 'rosa@example.org' }).where('id', '=', memberId).execute();
+    await appendConsent(db, TEST_APP_SECRET, {
+      workspaceId: s.ws,
+      memberId,
+      channel: 'email',
+      status: 'granted',
+      method: 'web_form',
+      address: 'rosa@example.org',
+      wording: 'Email me updates',
+      at: s.t.clock.now(),
+    });
+    const row = (n: number) => ({
+      workspace_id: s.ws,
+      direction: 'out' as const,
+      channel: 'email' as const,
+      kind: 'broadcast' as const,
+      member_id: memberId,
+      broadcast_id: null,
+      sender_id: sender.json().id as number,
+      to_address: 'rosa@example.org',
+      from_address: 'news@example.org',
+      subject: `Update ${n}`,
+      body: 'The council votes Tuesday.',
+      media_urls: null,
+      segments: 1,
+      encoding: 'email' as const,
+      priority: PRIORITY.bulk,
+      state: 'queued' as const,
+      send_at: s.t.clock.now() + (n - 1) * 3_600_000,
+      expires_at: null,
+      created_at: s.t.clock.now(),
+      updated_at: s.t.clock.now(),
+    });
+    await db
+      .insertInto('messages')
+      .values([row(1), row(2)])
+      .execute();
+    expect(await s.t.messaging.createDispatcher().runOnce()).toBe(1);
+    const mail = smtp.messages[0];
+    const link = /<(http[^>]+)>/.exec(mail?.headers['list-unsubscribe'] ?? '')?.[1] ?? '';
+    expect(link).toMatch(/\/u\/[A-Za-z0-9_-]{38}$/);
+    expect(mail?.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+    // The text part may be quoted-printable: undo its soft line breaks before looking for the link.
+    expect(mail?.body.replace(/=\r\n/g, '').replace(/=3D/g, '=')).toContain(link);
+    const page = await fetch(link);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Unsubscribe');
+    const oneClick = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(oneClick.status).toBe(200);
+    const member = await db
+      .selectFrom('members')
+      .select(['email_consent', 'sms_consent'])
+      .where('id', '=', memberId)
+      .executeTakeFirstOrThrow();
+    expect(member).toEqual({ email_consent: 'revoked', sms_consent: 'none' });
+    const later = await db.selectFrom('messages').select('state').where('subject', '=', 'Update 2').executeTakeFirstOrThrow();
+    expect(later.state).toBe('cancelled');
+    // The landing-page token of a tracked link is keyed apart: it cannot unsubscribe anyone.
+    const forged = await fetch(link.replace(/\/u\/.*/, '/u/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'), { method: 'POST' });
+    expect(forged.status).toBe(404);
   });
 
   it('SMPP: a broadcast goes out over a bind and delivery receipts mark it delivered; a text from a phone arrives', async () => {
