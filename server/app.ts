@@ -15,7 +15,7 @@ import { registerOpenApi } from './http/openapi.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { jobsRoutes } from './jobs/jobs.routes.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
-import type { Logger } from './lib/logger.ts';
+import { type Logger, loggable } from './lib/logger.ts';
 import { randomToken, sha256 } from './lib/tokens.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
@@ -114,7 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await sql`select 1`.execute(db);
       return { status: 'ready', database: database.dialect };
     } catch (error) {
-      app.log.warn({ err: error }, 'readiness check failed: database unreachable');
+      app.log.warn({ err: loggable(error) }, 'readiness check failed: database unreachable');
       return reply.status(503).send({ status: 'unavailable', database: database.dialect, detail: 'The database cannot be reached.' });
     }
   });

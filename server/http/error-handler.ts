@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { loggable } from '../lib/logger.ts';
 import { AppError, type FieldError } from './errors.ts';
 
 const TITLES: Record<number, string> = {
@@ -91,21 +92,6 @@ export function registerErrorHandler(app: FastifyInstance) {
     request.log.error({ err: loggable(error) }, error.message);
     return sendProblem(request, reply, { status: 500, code: 'internal', detail: 'Something went wrong on our side; it has been logged.' });
   });
-}
-
-/**
- * What an unexpected error may put in the logs: its type, message, code and stack. Driver errors carry more
- * (PostgreSQL's `detail` quotes the conflicting row, phone numbers included), and that stays out.
- */
-function loggable(error: Error): Record<string, unknown> {
-  const cause = error.cause instanceof Error ? loggable(error.cause) : undefined;
-  return {
-    type: error.name,
-    message: error.message,
-    code: 'code' in error ? error.code : undefined,
-    stack: error.stack,
-    ...(cause ? { cause } : {}),
-  };
 }
 
 export function problemNotFound(request: FastifyRequest, reply: FastifyReply) {

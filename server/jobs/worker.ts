@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../db/schema.ts';
 import { type Clock, systemClock } from '../lib/clock.ts';
-import type { Logger } from '../lib/logger.ts';
+import { type Logger, loggable } from '../lib/logger.ts';
 import { randomToken } from '../lib/tokens.ts';
 import { type Backoff, type JobContext, JobTimeoutError, PermanentJobError } from './define.ts';
 import { createJobQueue, type Job } from './queue.ts';
@@ -120,7 +120,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     };
     active.set(job.id, running);
     running.settled = execute(running)
-      .catch((error: unknown) => logger.error({ err: error, jobId: job.id, jobType: job.type }, 'job runner failed'))
+      .catch((error: unknown) => logger.error({ err: loggable(error), jobId: job.id, jobType: job.type }, 'job runner failed'))
       .finally(() => {
         if (running.phase !== 'detached') running.phase = 'settled';
         if (active.get(job.id) === running) {
@@ -186,7 +186,7 @@ export function createWorker(deps: WorkerDeps): Worker {
       if (await queue.complete({ jobId: job.id, workerId })) logger.debug(fields(job), 'job done');
       else logger.warn(fields(job), 'job finished after its lease was taken over; outcome ignored');
     } catch (error) {
-      logger.error({ ...fields(job), err: error }, 'could not record a job outcome; it runs again when its lease expires');
+      logger.error({ ...fields(job), err: loggable(error) }, 'could not record a job outcome; it runs again when its lease expires');
     }
   }
 
@@ -222,7 +222,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         detach(running, new Error('lease lost'));
       }
     } catch (error) {
-      logger.warn({ ...fields(running.job), err: error }, 'could not renew a job lease');
+      logger.warn({ ...fields(running.job), err: loggable(error) }, 'could not renew a job lease');
     } finally {
       running.renewing = false;
     }
@@ -265,7 +265,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         claimed = jobs.length;
         for (const job of jobs) void launch(job);
       } catch (error) {
-        logger.error({ workerId, err: error }, 'claiming jobs failed');
+        logger.error({ workerId, err: loggable(error) }, 'claiming jobs failed');
       }
       if (claimed === 0 && state === 'running') await waker.wait(pollMs);
     }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
+import { loggable } from '../lib/logger.ts';
 import { consentWording, type JoinContext, type JoinService, wordingFingerprint } from '../modules/communities/join.service.ts';
 import { COPY, type Lang, pickLang } from './i18n.ts';
 import { codePage, guidelinesPage, type JoinUrls, joinFormPage, messagePage, thankYouPage, tooManyAttemptsPage } from './join.pages.ts';
@@ -114,8 +115,8 @@ export function joinPages({ join, config }: Deps): FastifyPluginAsync {
       const lang = langOf(request);
       const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
       if (status === 429) return limited(reply, lang);
-      if (status >= 500) request.log.error({ err: error }, error.message);
-      else request.log.info({ err: error }, error.message);
+      if (status >= 500) request.log.error({ err: loggable(error) }, error.message);
+      else request.log.info({ err: loggable(error) }, error.message);
       const t = COPY[lang];
       return send(reply, Math.min(status, 500), messagePage({ lang, title: t.errorTitle, text: status >= 500 ? t.error : t.badRequest }));
     });

@@ -33,7 +33,14 @@ export type TestApp = {
 /** A real app over a fresh migrated database (SQLite by default) with the demo workspace seeded. */
 export async function buildTestApp(
   /** `sms`: a sender the test reads sent messages from (the built-in simulator otherwise). */
-  options: { dialect?: Dialect; env?: Record<string, string>; sms?: SmsSender; simulator?: Record<string, unknown> } = {},
+  options: {
+    dialect?: Dialect;
+    env?: Record<string, string>;
+    sms?: SmsSender;
+    simulator?: Record<string, unknown>;
+    /** Receives every log line (JSON) the app writes, for tests that read the logs. */
+    logs?: { write: (line: string) => void };
+  } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase(options.dialect ?? 'sqlite');
   const config = loadConfig({ LOG_LEVEL: 'silent', WEB_DIST: 'web/dist', ...options.env });
@@ -42,7 +49,7 @@ export async function buildTestApp(
     simulator: { appSecret: TEST_APP_SECRET, settings: { ...QUIET_SIMULATOR, ...options.simulator } },
   });
   if (seeded.workspaceId === null) throw new Error('demo seed did not run on a fresh database');
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, ...(options.logs ? { destination: options.logs } : {}) });
   const messaging = createMessagingRuntime({ db: database.db, clock, logger, appSecret: TEST_APP_SECRET, publicUrl: config.publicUrl });
   const app = await buildApp({
     config,

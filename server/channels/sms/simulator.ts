@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { loggable } from '../../lib/logger.ts';
 import { randomToken } from '../../lib/tokens.ts';
 import type { AdapterContext, InboundSms, SmsAdapter, StatusUpdate } from './contract.ts';
 
@@ -78,7 +79,7 @@ export function createSimulatorAdapter(options: { settings: Record<string, unkno
       timers.delete(timer);
       run().catch((error: unknown) => {
         if (tries > 1) later(1_000, run, tries - 1);
-        else context.logger.warn({ err: error }, 'simulator: could not record an event');
+        else context.logger.warn({ err: loggable(error) }, 'simulator: could not record an event');
       });
     }, ms);
     timer.unref();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Pdu, PduOptions, Session } from 'smpp';
 import smpp from 'smpp';
 import { z } from 'zod';
+import { loggable } from '../../lib/logger.ts';
 import {
   type AdapterContext,
   type InboundSms,
@@ -375,7 +376,7 @@ export function createSmppAdapter(
       }
     } catch (error) {
       // A temporary error makes the SMSC deliver the PDU again later.
-      log.error({ ...where, err: error }, 'smpp: could not record a deliver_sm; asking the SMSC to redeliver');
+      log.error({ ...where, err: loggable(error) }, 'smpp: could not record a deliver_sm; asking the SMSC to redeliver');
       commandStatus = ESME.RX_T_APPN;
     }
     current.send(pdu.response(commandStatus === 0 ? {} : { command_status: commandStatus }));

@@ -5,7 +5,7 @@ import type { SmsSender } from '../../channels/sms/contract.ts';
 import type { Db } from '../../db/database.ts';
 import type { CommunityVisibility, Database, MembershipStatus } from '../../db/schema.ts';
 import type { Clock } from '../../lib/clock.ts';
-import type { Logger } from '../../lib/logger.ts';
+import { type Logger, loggable } from '../../lib/logger.ts';
 import { maskPhone, normalizePhone } from '../../lib/phone.ts';
 import { addressHash, randomToken, safeEqual, sha256 } from '../../lib/tokens.ts';
 import { recordActivities } from '../activities/activities.repo.ts';
@@ -262,7 +262,7 @@ export function createJoinService({ db, clock, sms, appSecret, logger }: Deps) {
       simulated ||= sent.simulated === true;
     } catch (error) {
       logger?.warn(
-        { err: error, workspaceId: ctx.workspace.id, to: maskPhone(input.e164) },
+        { err: loggable(error), workspaceId: ctx.workspace.id, to: maskPhone(input.e164) },
         'join page: the one-time code could not be sent',
       );
       await db.updateTable('verification_codes').set({ expires_at: input.now }).where('id', '=', row.id).execute();

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { loggable } from '../../lib/logger.ts';
 import { pickLang } from '../../pages/i18n.ts';
 import { messagePage } from '../../pages/join.pages.ts';
 import { recordActivities } from '../activities/activities.repo.ts';
@@ -123,7 +124,7 @@ export function linkRoutes({ db, clock, appSecret, config }: Deps): FastifyPlugi
           memberId = await recordClick(link, now);
         } catch (error) {
           // The person still gets where they were going; only the count is lost (and the next click retries it).
-          request.log.error({ err: error, workspaceId: link.workspaceId, code }, 'could not record a link click');
+          request.log.error({ err: loggable(error), workspaceId: link.workspaceId, code }, 'could not record a link click');
         }
       }
       // On our own pages a token names the member. A token stored in the destination (an organizer who pasted the

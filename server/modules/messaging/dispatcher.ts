@@ -5,7 +5,7 @@ import { retryTransient } from '../../db/retry.ts';
 import type { Database, MessagesTable, SendersTable } from '../../db/schema.ts';
 import { backoffDelay } from '../../jobs/define.ts';
 import type { Clock } from '../../lib/clock.ts';
-import type { Logger } from '../../lib/logger.ts';
+import { type Logger, loggable } from '../../lib/logger.ts';
 import { randomToken } from '../../lib/tokens.ts';
 import { unsubscribeUrl } from '../../pages/unsubscribe.routes.ts';
 import { checkBroadcasts } from './broadcast-health.ts';
@@ -277,7 +277,7 @@ export function createDispatcher(options: DispatcherOptions) {
           ? error
           : new ProviderError('unknown', error instanceof Error ? error.message : 'the adapter failed', { cause: error });
       if (!(error instanceof ProviderError))
-        logger.error({ err: error, messageId: message.id }, 'dispatcher: adapter threw an unexpected error');
+        logger.error({ err: loggable(error), messageId: message.id }, 'dispatcher: adapter threw an unexpected error');
       note({ message, kind: 'error', error: providerError, provider: sender.account.provider, accountId: sender.account.id });
     }
   }
@@ -293,7 +293,9 @@ export function createDispatcher(options: DispatcherOptions) {
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = setTimeout(() => {
       flushTimer = null;
-      flushing = flushing.then(flush).catch((error: unknown) => logger.error({ err: error }, 'dispatcher: could not record send outcomes'));
+      flushing = flushing
+        .then(flush)
+        .catch((error: unknown) => logger.error({ err: loggable(error) }, 'dispatcher: could not record send outcomes'));
     }, ms);
   }
 
@@ -568,7 +570,7 @@ export function createDispatcher(options: DispatcherOptions) {
             const started = await round();
             if (started === 0 || inFlight >= maxInFlight) await idle();
           } catch (error) {
-            logger.error({ err: error }, 'dispatcher: round failed');
+            logger.error({ err: loggable(error) }, 'dispatcher: round failed');
             await idle();
           }
         }

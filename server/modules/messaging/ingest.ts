@@ -4,7 +4,7 @@ import { retryTransient } from '../../db/retry.ts';
 import type { ChannelAccountsTable, Database, MessageState } from '../../db/schema.ts';
 import { createJobQueue } from '../../jobs/queue.ts';
 import type { Clock } from '../../lib/clock.ts';
-import type { Logger } from '../../lib/logger.ts';
+import { type Logger, loggable } from '../../lib/logger.ts';
 import { normalizeMemberFields } from '../members/member-fields.ts';
 import { type Executor, insertMember } from '../members/members.repo.ts';
 import { PROCESS_INBOUND_JOB } from './inbound.job.ts';
@@ -447,7 +447,7 @@ export function createStatusWriter(deps: {
           if (ids.size === 0) continue;
           await deps
             .afterCommit(workspaceId, [...ids])
-            .catch((error: unknown) => deps.logger.warn({ err: error }, 'status writer: follow-up checks failed'));
+            .catch((error: unknown) => deps.logger.warn({ err: loggable(error) }, 'status writer: follow-up checks failed'));
         }
       }
     }

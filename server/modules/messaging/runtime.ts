@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Clock } from '../../lib/clock.ts';
-import type { Logger } from '../../lib/logger.ts';
+import { type Logger, loggable } from '../../lib/logger.ts';
 import { checkBroadcasts } from './broadcast-health.ts';
 import { createChannelPool, createChannelSink } from './channel-pool.ts';
 import { createDispatcher, type DispatcherOptions } from './dispatcher.ts';
@@ -52,7 +52,7 @@ function createThrottledChecks(deps: { db: Kysely<Database>; clock: Clock; logge
     const now = Date.now();
     for (const id of broadcastIds) lastCheck.set(id, now);
     await checkBroadcasts(deps.db, { workspaceId, broadcastIds, now: deps.clock.now() }).catch((error: unknown) =>
-      deps.logger.warn({ err: error }, 'broadcast checks failed'),
+      deps.logger.warn({ err: loggable(error) }, 'broadcast checks failed'),
     );
   }
 
