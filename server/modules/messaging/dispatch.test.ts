@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type Client, signIn, type TestApp } from '../../../test/helpers/app.ts';
+import { buildTestApp, type Client, QUIET_SIMULATOR, signIn, TEST_APP_SECRET, type TestApp } from '../../../test/helpers/app.ts';
 import { testDialects } from '../../../test/helpers/db.ts';
 import { consentingMember, defaultSender, eventually, queueMessages, sendingBroadcast, statsOf } from '../../../test/helpers/messaging.ts';
+import { createSimulatorSender } from './channels.repo.ts';
 
 // The outbox, the dispatcher and the compliance pipeline, end to end through the built-in simulator: what an
 // organizer sees in a report and what a member's phone receives.
@@ -283,6 +284,56 @@ describe.each(testDialects())('sending through the simulator on %s', (dialect) =
       .executeTakeFirstOrThrow();
     expect(ledger.method).toBe('provider');
     expect((await messagesTo(phone))[0]).toMatchObject({ state: 'failed', error_code: '21610' });
+  });
+
+  it('fairness across workspaces: a big broadcast of one workspace does not take every slot from another', async () => {
+    const other = await db()
+      .insertInto('workspaces')
+      .values({
+        name: 'Other Org',
+        slug: 'other-org',
+        timezone: 'America/Chicago',
+        default_country: 'US',
+        quiet_hours_start: '08:00',
+        quiet_hours_end: '21:00',
+        created_at: t.clock.now(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const { senderId: otherSender } = await createSimulatorSender(db(), {
+      workspaceId: other.id,
+      appSecret: TEST_APP_SECRET,
+      now: t.clock.now(),
+      address: '+12025550177',
+      settings: QUIET_SIMULATOR,
+    });
+    const big = [];
+    for (let i = 0; i < 10; i++) big.push({ memberId: await member(`+1512555${1300 + i}`), to: `+1512555${1300 + i}` });
+    await queueMessages(db(), {
+      workspaceId: ws,
+      senderId: sender.id,
+      from: sender.address,
+      broadcastId: null,
+      recipients: big,
+      now: t.clock.now(),
+    });
+    const small = [];
+    for (let i = 0; i < 6; i++) {
+      const phone = `+1512555${1400 + i}`;
+      small.push({ memberId: await consentingMember(db(), { workspaceId: other.id, phone, now: t.clock.now() }), to: phone });
+    }
+    await queueMessages(db(), {
+      workspaceId: other.id,
+      senderId: otherSender,
+      from: '+12025550177',
+      broadcastId: null,
+      recipients: small,
+      now: t.clock.now(),
+    });
+    expect(await t.messaging.createDispatcher({ maxInFlight: 4 }).runOnce()).toBe(4);
+    const sent = await db().selectFrom('messages').select(['workspace_id']).where('state', '!=', 'queued').execute();
+    expect(sent.filter((m) => m.workspace_id === other.id)).toHaveLength(2);
+    expect(sent.filter((m) => m.workspace_id === ws)).toHaveLength(2);
   });
 
   it('per-sender rate: claims stay within the token bucket, charged per segment', async () => {

@@ -513,9 +513,11 @@ export function createDispatcher(options: DispatcherOptions) {
     let started = 0;
     for (let i = 0; i < senders.length; i += 1) {
       const sender = senders[(rotation + i) % senders.length] as Sender & { account: AccountRow };
-      const capacity = maxInFlight - inFlight;
-      if (capacity <= 0) break;
-      const claimed = await screen(await claim(sender, capacity));
+      // Each sender still to visit gets an equal share of the free slots: one workspace's big broadcast cannot take
+      // them all while another's replies wait.
+      const free = maxInFlight - inFlight;
+      if (free <= 0) break;
+      const claimed = await screen(await claim(sender, Math.ceil(free / (senders.length - i))));
       for (const message of claimed) {
         inFlight += 1;
         started += 1;
