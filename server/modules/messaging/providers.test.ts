@@ -267,6 +267,66 @@ describe.each(testDialects())('providers on %s', (dialect) => {
     expect(senderRow.paused_until).toBeGreaterThan(s.t.clock.now());
   });
 
+  it('Twilio: a 503 is retried later; a dropped connection leaves the message unknown until a late callback settles it', async () => {
+    const s = await listeningApp(dialect);
+    cleanups.push(s.close);
+    const twilio = await startFakeTwilio();
+    cleanups.push(() => twilio.close());
+    const { senderId, webhookUrl } = await addAccount(s, {
+      provider: 'twilio',
+      name: 'Twilio',
+      baseUrl: twilio.url,
+      credentials: { accountSid: twilio.accountSid, authToken: twilio.authToken },
+    });
+    const db = s.t.database.db;
+    const broadcastId = await sendingBroadcast(db, { workspaceId: s.ws, senderId, now: s.t.clock.now() });
+    const ids: number[] = [];
+    for (const phone of PHONES.slice(0, 2)) ids.push(await consentingMember(db, { workspaceId: s.ws, phone, now: s.t.clock.now() }));
+    await queueMessages(db, {
+      workspaceId: s.ws,
+      senderId,
+      from: SENDER,
+      broadcastId,
+      recipients: PHONES.slice(0, 2).map((to, i) => ({ memberId: ids[i] ?? null, to })),
+      now: s.t.clock.now(),
+    });
+    twilio.failNext(1, { status: 503, message: 'Service unavailable' });
+    twilio.dropNext(1);
+    const dispatcher = s.t.messaging.createDispatcher({ maxInFlight: 1 });
+    await dispatcher.runOnce();
+    await dispatcher.runOnce();
+    const rows = async () =>
+      db
+        .selectFrom('messages')
+        .select(['id', 'state', 'attempts', 'send_at'])
+        .where('broadcast_id', '=', broadcastId)
+        .orderBy('id')
+        .execute();
+    const [retried, dropped] = await rows();
+    expect(retried).toMatchObject({ state: 'queued', attempts: 1 });
+    expect(retried?.send_at).toBeGreaterThan(s.t.clock.now());
+    expect(dropped).toMatchObject({ state: 'unknown', attempts: 1 });
+    expect(await statsOf(db, broadcastId)).toMatchObject({ unknown: 1, finished: 1 });
+    // Never resent blindly: the unknown message is not claimed again.
+    s.t.clock.advance(10 * 60_000);
+    expect(await dispatcher.runOnce()).toBe(1);
+    expect(twilio.messages.map((m) => m.to)).toEqual([PHONES[0]]);
+    // Twilio's late callback (it had accepted the dropped request) settles it.
+    const url = `${webhookUrl}?m=${dropped?.id}`;
+    const params = { MessageSid: 'SMlate0000000000000000000000000000', MessageStatus: 'delivered', To: PHONES[1] as string, From: SENDER };
+    const late = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilioSignature(twilio.authToken, url, params),
+      },
+      body: new URLSearchParams(params).toString(),
+    });
+    expect(late.status).toBe(200);
+    expect((await rows()).map((r) => r.state)).toEqual(['sent', 'delivered']);
+    expect(await statsOf(db, broadcastId)).toMatchObject({ unknown: 0, sent: 2, delivered: 1, finished: 2 });
+  });
+
   it('Telnyx: a broadcast goes out and Ed25519-signed webhooks mark it delivered; a stale signature is refused', async () => {
     const s = await listeningApp(dialect);
     cleanups.push(s.close);
