@@ -11,6 +11,7 @@ import {
   type StatusUpdate,
   type WebhookRequest,
 } from './contract.ts';
+import { type Answer, messageIdOf, parseJson, postToProvider, retryAfterMs, withoutNumbers } from './http.ts';
 
 // Telnyx Messaging API v2: POST /v2/messages (JSON, bearer key); delivery events and inbound texts arrive as JSON
 // webhooks signed with Ed25519 over `${telnyx-timestamp}|${raw body}`.
@@ -54,21 +55,6 @@ const FINAL_STATUSES = new Map<string, DeliveryStatus>([
   ['sending_failed', 'failed'],
   ['delivery_failed', 'failed'],
   ['expired', 'failed'],
-]);
-
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EADDRNOTAVAIL',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'CERT_HAS_EXPIRED',
 ]);
 
 const telnyxErrors = z.object({
@@ -146,7 +132,13 @@ export function createTelnyxAdapter(
       if (message.mediaUrls.length > 0) body.media_urls = message.mediaUrls;
       body.webhook_url = message.statusCallbackUrl;
 
-      const answer = await post(endpoint, message.signal, timeoutMs, apiKey, JSON.stringify(body));
+      const answer = await postToProvider('telnyx', {
+        url: endpoint,
+        signal: message.signal,
+        timeoutMs,
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(body),
+      });
       if (answer.status >= 200 && answer.status < 300) {
         const parsed = telnyxMessage.safeParse(parseJson(answer.text));
         if (!parsed.success) throw new ProviderError('unknown', `telnyx: HTTP ${answer.status} without a message id`);
@@ -223,53 +215,6 @@ export function createTelnyxAdapter(
   };
 }
 
-type Answer = { status: number; headers: Headers; text: string };
-
-/**
- * POSTs and reads the answer, turning network failures into ProviderErrors: a failure before the request left
- * (refused, DNS) is retryable; a timeout or a connection lost after it left is unknown, since Telnyx may have
- * accepted the message.
- */
-async function post(url: string, callerSignal: AbortSignal | undefined, timeoutMs: number, apiKey: string, body: string): Promise<Answer> {
-  if (callerSignal?.aborted) throw new ProviderError('retryable', 'telnyx: cancelled before sending', { cause: callerSignal.reason });
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', accept: 'application/json' },
-      body,
-      signal,
-      redirect: 'manual',
-    });
-  } catch (error) {
-    throw networkError(error, signal, timeout, timeoutMs);
-  }
-  try {
-    return { status: response.status, headers: response.headers, text: await response.text() };
-  } catch (error) {
-    if (response.status >= 200 && response.status < 300) throw networkError(error, signal, timeout, timeoutMs);
-    return { status: response.status, headers: response.headers, text: '' };
-  }
-}
-
-function networkError(error: unknown, signal: AbortSignal, timeout: AbortSignal, timeoutMs: number): ProviderError {
-  if (timeout.aborted) return new ProviderError('unknown', `telnyx: no answer within ${timeoutMs} ms`, { cause: error });
-  if (signal.aborted) return new ProviderError('unknown', 'telnyx: cancelled while waiting for the answer', { cause: error });
-  const codes: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
-    const code = (current as Error & { code?: unknown }).code;
-    if (typeof code === 'string') codes.push(code);
-    current = current.cause;
-  }
-  if (codes.some((code) => NOT_SENT_CODES.has(code))) {
-    return new ProviderError('retryable', `telnyx: could not connect (${codes.join(', ')})`, { cause: error });
-  }
-  return new ProviderError('unknown', `telnyx: connection lost (${codes.join(', ') || 'no code'})`, { cause: error });
-}
-
 function refusal(answer: Answer, now: number): ProviderError {
   const parsed = telnyxErrors.safeParse(parseJson(answer.text));
   const first = parsed.success ? parsed.data.errors[0] : undefined;
@@ -288,31 +233,4 @@ function refusal(answer: Answer, now: number): ProviderError {
   if (status >= 300 && status < 400) return new ProviderError('auth', `telnyx: HTTP ${status} redirect; check the account's base URL`);
   if (status >= 400) return new ProviderError('permanent', message, { code: code ?? `http_${status}` });
   return new ProviderError('unknown', message, { code });
-}
-
-function retryAfterMs(header: string | null, now: number): number | null {
-  const value = header?.trim();
-  if (!value) return null;
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
-
-/** Provider error texts may quote the recipient's number; ours end up in logs and the message history. */
-function withoutNumbers(text: string): string {
-  return text.replace(/\+?\d[\d ().-]{5,}\d/g, '…');
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
-/** Our message id from the `m` query parameter of the callback URL. */
-function messageIdOf(url: string): number | null {
-  const match = /[?&]m=(\d{1,15})(?:&|#|$)/.exec(url);
-  return match?.[1] ? Number(match[1]) : null;
 }

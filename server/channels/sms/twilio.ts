@@ -11,6 +11,7 @@ import {
   type StatusUpdate,
   type WebhookRequest,
 } from './contract.ts';
+import { type Answer, messageIdOf, parseJson, postToProvider, retryAfterMs, withoutNumbers } from './http.ts';
 
 // Twilio Programmable Messaging: POST /2010-04-01/Accounts/{AccountSid}/Messages.json (form-encoded, basic auth),
 // status callbacks and inbound texts as form posts signed with X-Twilio-Signature.
@@ -50,21 +51,6 @@ const STATUSES = new Map<string, DeliveryStatus>([
 ]);
 
 /** Network failures that happen before a byte of the request leaves: the message cannot have been accepted. */
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EADDRNOTAVAIL',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'CERT_HAS_EXPIRED',
-]);
-
 const twilioError = z.object({ code: z.union([z.number(), z.string()]).optional(), message: z.string().optional() }).loose();
 const twilioMessage = z.object({ sid: z.string().min(1), price: z.string().nullish() }).loose();
 
@@ -90,10 +76,11 @@ export function createTwilioAdapter(
       const validity = validitySeconds(message.validUntil, context.now());
       if (validity !== null) form.set('ValidityPeriod', String(validity));
 
-      const answer = await post(endpoint, message.signal, timeoutMs, {
-        authorization,
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: 'application/json',
+      const answer = await postToProvider('twilio', {
+        url: endpoint,
+        signal: message.signal,
+        timeoutMs,
+        headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: form.toString(),
       });
       if (answer.status >= 200 && answer.status < 300) {
@@ -170,59 +157,6 @@ export function createTwilioAdapter(
   };
 }
 
-type Answer = { status: number; headers: Headers; text: string };
-
-/**
- * POSTs and reads the answer, turning network failures into ProviderErrors: a failure before the request left
- * (refused, DNS) is retryable; a timeout or a connection lost after it left is unknown, since Twilio may have
- * accepted the message.
- */
-async function post(
-  url: string,
-  callerSignal: AbortSignal | undefined,
-  timeoutMs: number,
-  request: { authorization: string; 'content-type': string; accept: string; body: string },
-): Promise<Answer> {
-  if (callerSignal?.aborted) throw new ProviderError('retryable', 'twilio: cancelled before sending', { cause: callerSignal.reason });
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
-  const { body, ...headers } = request;
-  let response: Response;
-  try {
-    response = await fetch(url, { method: 'POST', headers, body, signal, redirect: 'manual' });
-  } catch (error) {
-    throw networkError(error, signal, timeout, timeoutMs);
-  }
-  try {
-    return { status: response.status, headers: response.headers, text: await response.text() };
-  } catch (error) {
-    if (response.status >= 200 && response.status < 300) throw networkError(error, signal, timeout, timeoutMs);
-    return { status: response.status, headers: response.headers, text: '' };
-  }
-}
-
-function networkError(error: unknown, signal: AbortSignal, timeout: AbortSignal, timeoutMs: number): ProviderError {
-  if (timeout.aborted) return new ProviderError('unknown', `twilio: no answer within ${timeoutMs} ms`, { cause: error });
-  if (signal.aborted) return new ProviderError('unknown', 'twilio: cancelled while waiting for the answer', { cause: error });
-  const codes = errorCodes(error);
-  if (codes.some((code) => NOT_SENT_CODES.has(code))) {
-    return new ProviderError('retryable', `twilio: could not connect (${codes.join(', ')})`, { cause: error });
-  }
-  return new ProviderError('unknown', `twilio: connection lost (${codes.join(', ') || 'no code'})`, { cause: error });
-}
-
-/** The `code`s along an error's cause chain (fetch wraps the socket error in TypeError("fetch failed")). */
-function errorCodes(error: unknown): string[] {
-  const codes: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
-    const code = (current as Error & { code?: unknown }).code;
-    if (typeof code === 'string') codes.push(code);
-    current = current.cause;
-  }
-  return codes;
-}
-
 function refusal(answer: Answer, now: number): ProviderError {
   const parsed = twilioError.safeParse(parseJson(answer.text));
   const code = parsed.success && parsed.data.code !== undefined ? String(parsed.data.code) : null;
@@ -249,33 +183,6 @@ function validitySeconds(validUntil: number | null, now: number): number | null 
   const seconds = Math.floor((validUntil - now) / 1000);
   if (seconds < 1) throw new ProviderError('retryable', 'twilio: the delivery window has closed; not sent', { code: 'validity_expired' });
   return Math.min(seconds, MAX_VALIDITY_SECONDS);
-}
-
-function retryAfterMs(header: string | null, now: number): number | null {
-  const value = header?.trim();
-  if (!value) return null;
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
-
-/** Provider error texts may quote the recipient's number; ours end up in logs and the message history. */
-function withoutNumbers(text: string): string {
-  return text.replace(/\+?\d[\d ().-]{5,}\d/g, '…');
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
-/** Our message id from the `m` query parameter of the callback URL. */
-function messageIdOf(url: string): number | null {
-  const match = /[?&]m=(\d{1,15})(?:&|#|$)/.exec(url);
-  return match?.[1] ? Number(match[1]) : null;
 }
 
 /** The URL as given, plus the same URL with its default port written out or left out. */

@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeTwilio } from '../../../test/fakes/twilio.ts';
 import { buildTestApp, signIn, TEST_APP_SECRET, type TestApp } from '../../../test/helpers/app.ts';
 import { testDialects } from '../../../test/helpers/db.ts';
 import { eventually, queueMessages, sendingBroadcast, statsOf } from '../../../test/helpers/messaging.ts';
+import { freePort } from '../../../test/helpers/net.ts';
 import { PRIORITY } from '../../jobs/define.ts';
 
 // Killing the sending worker at random points during a 10,000-message broadcast: every message ends sent exactly once
@@ -13,18 +13,6 @@ import { PRIORITY } from '../../jobs/define.ts';
 
 const CHILD = fileURLToPath(new URL('../../../test/fixtures/processes/dispatcher.ts', import.meta.url));
 const TOTAL = 10_000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe.each(testDialects())('a sending worker killed mid-broadcast on %s', (dialect) => {
   let t: TestApp | undefined;

@@ -1,26 +1,14 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeTwilio } from '../../../test/fakes/twilio.ts';
 import { buildTestApp, signIn, type TestApp } from '../../../test/helpers/app.ts';
 import { consentingMember, defaultSender, eventually, queueMessages, sendingBroadcast, statsOf } from '../../../test/helpers/messaging.ts';
+import { freePort } from '../../../test/helpers/net.ts';
 
 // Phone numbers, message bodies and provider secrets never reach the logs (DESIGN.md §5; the logs go to places with
 // weaker protection than the database). The whole texting path runs at the most verbose level and every line is read.
 
 const PHONES = ['+15125550411', '+15125550412'];
 const BODY = 'Secret rally plan: meet at the north gate';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('logs of the texting path', () => {
   let t: TestApp | undefined;

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeSmsc } from '../../../test/fakes/smpp.ts';
 import { startFakeSmtp } from '../../../test/fakes/smtp.ts';
@@ -7,23 +6,12 @@ import { startFakeTwilio, twilioSignature } from '../../../test/fakes/twilio.ts'
 import { buildTestApp, type Client, signIn, TEST_APP_SECRET, type TestApp } from '../../../test/helpers/app.ts';
 import { testDialects } from '../../../test/helpers/db.ts';
 import { consentingMember, eventually, queueMessages, sendingBroadcast, statsOf } from '../../../test/helpers/messaging.ts';
+import { freePort } from '../../../test/helpers/net.ts';
 import { PRIORITY } from '../../jobs/define.ts';
 import { appendConsent } from '../members/consent.repo.ts';
 
 // The same broadcast through each real provider's wire protocol (fakes on localhost): sends, signed status callbacks
 // or delivery receipts, inbound texts, and what goes wrong (bad signatures, carrier opt-outs, duplicates).
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const PHONES = ['+15125550211', '+15125550212', '+15125550213'];
 const SENDER = '+15125550299';
