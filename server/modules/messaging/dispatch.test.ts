@@ -256,6 +256,7 @@ describe.each(testDialects())('sending through the simulator on %s', (dialect) =
     expect(await t.messaging.createDispatcher().runOnce()).toBe(0);
     const [row] = await messagesTo(phone);
     expect(row?.state).toBe('queued');
+    expect(row?.attempts).toBe(0);
     // Past the member's window: the next allowed time is 08:00 the next morning in Chicago.
     expect(row?.send_at).toBe(Date.parse('2026-11-23T14:00:00Z'));
   });

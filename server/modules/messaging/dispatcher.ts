@@ -214,14 +214,16 @@ export function createDispatcher(options: DispatcherOptions) {
           const next = quiet.nextAllowed(now, zone);
           await trx
             .updateTable('messages')
-            .set({
+            // Waiting for the morning is no failed attempt.
+            .set((eb) => ({
               state: 'queued',
               send_at: next,
               expires_at: quiet.windowEnd(next, zone),
+              attempts: eb('attempts', '-', 1),
               lease_until: null,
               locked_by: null,
               updated_at: now,
-            })
+            }))
             .where('id', '=', m.id)
             .where('state', '=', 'sending')
             .execute();
