@@ -332,8 +332,11 @@ export async function storeInbound(
         updated_at: now,
         sent_at: inbound.receivedAt,
       })
+      // The same text delivered twice at once (a provider retrying): the second insert changes nothing.
+      .onConflict((oc) => oc.columns(['provider', 'provider_id', 'direction']).where('provider_id', 'is not', null).doNothing())
       .returning('id')
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (!row) continue;
     await jobs.enqueue(trx, {
       type: PROCESS_INBOUND_JOB,
       payload: { messageId: row.id, workspaceId: account.workspace_id },

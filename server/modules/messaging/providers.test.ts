@@ -141,6 +141,26 @@ describe.each(testDialects())('providers on %s', (dialect) => {
       .executeTakeFirstOrThrow();
     expect(member.sms_consent).toBe('revoked');
     // The same webhook delivered twice (a provider retry) is stored once.
+    // A new text delivered three times at once (a provider retrying) is stored and answered once.
+    const params = {
+      MessageSid: 'SMdup00000000000000000000000000000',
+      From: PHONES[1] as string,
+      To: SENDER,
+      Body: 'Count me in',
+      NumMedia: '0',
+    };
+    const post = () =>
+      fetch(webhookUrl as string, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilioSignature(twilio.authToken, webhookUrl as string, params),
+        },
+        body: new URLSearchParams(params).toString(),
+      });
+    const answers = await Promise.all([post(), post(), post()]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    // And the STOP again (a retry long after): nothing new.
     const again = await fetch(webhookUrl as string, {
       method: 'POST',
       headers: {
@@ -156,8 +176,8 @@ describe.each(testDialects())('providers on %s', (dialect) => {
       body: new URLSearchParams({ MessageSid: inbound.sid, From: PHONES[0] as string, To: SENDER, Body: 'STOP', NumMedia: '0' }).toString(),
     });
     expect(again.status).toBe(200);
-    const stored = await s.t.database.db.selectFrom('messages').select('id').where('direction', '=', 'in').execute();
-    expect(stored).toHaveLength(1);
+    const stored = await s.t.database.db.selectFrom('messages').select('body').where('direction', '=', 'in').orderBy('id').execute();
+    expect(stored.map((m) => m.body)).toEqual(['STOP', 'Count me in']);
   });
 
   it('Twilio: a callback with a bad signature is refused and changes nothing; a late "sent" after "delivered" changes nothing', async () => {
