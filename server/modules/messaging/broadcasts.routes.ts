@@ -105,6 +105,11 @@ export function broadcastsRoutes({ broadcasts }: { broadcasts: BroadcastsService
       ['pause', 'Pause a sending broadcast: what is queued is held', broadcasts.pause],
       ['resume', 'Resume a paused broadcast: held messages go back to the queue', broadcasts.resume],
       ['cancel', 'Cancel a broadcast: what was not sent is cancelled', broadcasts.cancel],
+      [
+        'resend-unknown',
+        'Send again the messages whose outcome is unknown (a member may get the text twice); consent and quiet hours apply',
+        broadcasts.resendUnknown,
+      ],
     ] as const;
     for (const [action, summary, run] of actions) {
       app.post(

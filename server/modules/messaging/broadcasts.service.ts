@@ -48,6 +48,7 @@ import { complianceTexts, withFirstMessageFooter } from './compliance-texts.ts';
 import { BROADCAST_EXPAND_JOB } from './expand.job.ts';
 import { parseLocalTime, sampleContext, utmOf } from './expand.ts';
 import { createQuietHours, isValidTimezone } from './quiet-hours.ts';
+import { bumpStats } from './stats.repo.ts';
 import { compileTemplates, validateTemplates } from './templates.ts';
 
 type Deps = { db: Db; clock: Clock; config: Pick<Config, 'publicUrl'>; appSecret: string };
@@ -514,6 +515,39 @@ export function createBroadcastsService({ db, clock, config, appSecret }: Deps) 
   }
 
   /**
+   * Sends again the messages whose outcome is unknown (the provider may or may not have them): a person's decision,
+   * never the dispatcher's, because a member may then get the text twice. Consent and quiet hours are checked again
+   * when they go out. A completed broadcast goes back to sending; a paused one holds them until it resumes.
+   */
+  async function resendUnknown(actor: Actor, workspaceId: number, broadcastId: number) {
+    const row = await requireRow(db, workspaceId, broadcastId);
+    if (!['sending', 'paused', 'completed'].includes(row.status)) throw wrongState(row.status, 'sent again');
+    const now = clock.now();
+    await db.transaction().execute(async (trx) => {
+      const again = await trx
+        .updateTable('messages')
+        .set({ state: row.status === 'paused' ? 'held' : 'queued', send_at: now, error_code: null, error_detail: null, updated_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .where('broadcast_id', '=', broadcastId)
+        .where('state', '=', 'unknown')
+        .returning('id')
+        .execute();
+      if (again.length === 0) return;
+      await bumpStats(trx, workspaceId, broadcastId, { unknown: -again.length, finished: -again.length });
+      if (row.status === 'completed') {
+        await transitionBroadcast(trx, {
+          workspaceId,
+          broadcastId,
+          from: ['completed'],
+          set: { status: 'sending', completed_at: null, updated_at: now },
+        });
+      }
+      await auditOf(trx, actor, workspaceId, broadcastId, 'broadcast.unknown_resent', { messages: again.length });
+    });
+    return get(workspaceId, broadcastId);
+  }
+
+  /**
    * Sends the broadcast as the first member of its audience would get it (first-message footer included), prefixed
    * "[TEST] ", to up to five phones. Numbers that opted out are refused. Test messages belong to no broadcast, so its
    * report is untouched.
@@ -648,7 +682,7 @@ export function createBroadcastsService({ db, clock, config, appSecret }: Deps) 
     );
   }
 
-  return { preview, list, get, create, update, launch, pause, resume, cancel, test };
+  return { preview, list, get, create, update, launch, pause, resume, cancel, resendUnknown, test };
 }
 
 export { pauseBroadcast };

@@ -275,7 +275,7 @@ describe.each(testDialects())('providers on %s', (dialect) => {
     expect(senderRow.paused_until).toBeGreaterThan(s.t.clock.now());
   });
 
-  it('Twilio: a 503 is retried later; a dropped connection leaves the message unknown until a late callback settles it', async () => {
+  it('Twilio: a 503 is retried later; a dropped send stays unknown until an organizer resends it or a late callback settles it', async () => {
     const s = await listeningApp(dialect);
     cleanups.push(s.close);
     const twilio = await startFakeTwilio();
@@ -319,7 +319,13 @@ describe.each(testDialects())('providers on %s', (dialect) => {
     s.t.clock.advance(10 * 60_000);
     expect(await dispatcher.runOnce()).toBe(1);
     expect(twilio.messages.map((m) => m.to)).toEqual([PHONES[0]]);
-    // Twilio's late callback (it had accepted the dropped request) settles it.
+    // An organizer decides to send it again (the member may get it twice): it goes out once more.
+    const resent = await s.owner.request({ method: 'POST', url: `/api/workspaces/${s.ws}/broadcasts/${broadcastId}/resend-unknown` });
+    expect(resent.statusCode, resent.body).toBe(200);
+    expect(resent.json().stats).toMatchObject({ unknown: 0, finished: 1 });
+    expect(await dispatcher.runOnce()).toBe(1);
+    expect(twilio.messages.map((m) => m.to)).toEqual([PHONES[0], PHONES[1]]);
+    // Twilio's late callback (about the copy it had accepted from the dropped request) settles the message.
     const url = `${webhookUrl}?m=${dropped?.id}`;
     const params = { MessageSid: 'SMlate0000000000000000000000000000', MessageStatus: 'delivered', To: PHONES[1] as string, From: SENDER };
     const late = await fetch(url, {

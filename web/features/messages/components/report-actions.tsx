@@ -1,5 +1,5 @@
 import { Button, Group } from '@mantine/core';
-import { IconPencil, IconPlayerPause, IconPlayerPlay, IconX } from '@tabler/icons-react';
+import { IconPencil, IconPlayerPause, IconPlayerPlay, IconRepeat, IconX } from '@tabler/icons-react';
 import { Link } from 'react-router';
 import { ConfirmButton } from '../../../components/confirm-button.tsx';
 import { useCurrentWorkspace } from '../../../lib/current-workspace.tsx';
@@ -7,14 +7,16 @@ import { notifyError, notifySuccess } from '../../../lib/notify.ts';
 import { useCancelBroadcast } from '../api/cancel-broadcast.ts';
 import type { Broadcast } from '../api/get-broadcast.ts';
 import { usePauseBroadcast } from '../api/pause-broadcast.ts';
+import { useResendUnknown } from '../api/resend-unknown.ts';
 import { useResumeBroadcast } from '../api/resume-broadcast.ts';
 
-/** Edit, pause, resume or cancel, as the broadcast's status allows. */
+/** Edit, pause, resume, cancel or resend unknown messages, as the broadcast's status allows. */
 export function ReportActions(props: { broadcast: Broadcast }) {
   const { workspaceId, can } = useCurrentWorkspace();
   const pause = usePauseBroadcast(workspaceId);
   const resume = useResumeBroadcast(workspaceId);
   const cancel = useCancelBroadcast(workspaceId);
+  const resend = useResendUnknown(workspaceId);
   const { broadcast } = props;
   const id = String(broadcast.id);
   if (!can('broadcasts.manage')) return null;
@@ -56,6 +58,17 @@ export function ReportActions(props: { broadcast: Broadcast }) {
         >
           Resume
         </Button>
+      )}
+      {broadcast.stats.unknown > 0 && (status === 'sending' || status === 'paused' || status === 'completed') && (
+        <ConfirmButton
+          title={`Send ${broadcast.stats.unknown} message${broadcast.stats.unknown === 1 ? '' : 's'} again?`}
+          message="The provider never said whether it took these messages: some of these members may already have the text and would get it twice. Consent and quiet hours are checked again before they go out."
+          confirmLabel="Send them again"
+          onConfirm={() => resend.mutateAsync(id).then(() => notifySuccess('The messages with an unknown outcome are queued again.'))}
+          buttonProps={{ variant: 'default', size: 'sm', leftSection: <IconRepeat size={16} /> }}
+        >
+          Resend unknown
+        </ConfirmButton>
       )}
       {cancellable && (
         <ConfirmButton
