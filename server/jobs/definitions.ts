@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { Clock } from '../lib/clock.ts';
 import { createSessionsCleanupJob } from '../modules/accounts/sessions-cleanup.job.ts';
+import { createVerificationCleanupJob } from '../modules/communities/verification-cleanup.job.ts';
 import { createImportRunJob } from '../modules/imports/import.job.ts';
 import { createBroadcastExpandJob } from '../modules/messaging/expand.job.ts';
 import { createProcessInboundJob } from '../modules/messaging/inbound.job.ts';
@@ -13,6 +14,7 @@ export function createAppJobRegistry(deps: { db: Db; clock: Clock; appSecret: st
   return createJobRegistry([
     createJobsMaintenanceJob(deps),
     createSessionsCleanupJob(deps),
+    createVerificationCleanupJob(deps),
     createImportRunJob(deps),
     createProcessInboundJob(deps),
     createBroadcastExpandJob(deps),
