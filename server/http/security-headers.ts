@@ -21,6 +21,8 @@ export function registerSecurityHeaders(app: FastifyInstance, options: { https: 
     strictTransportSecurity: options.https,
   });
   app.addHook('onRequest', (request, reply, done) => {
+    // Provider webhooks are machine-to-machine: no browser ever renders their answers, and they come by the thousand.
+    if (request.url.startsWith('/webhooks/')) return done();
     apply(request.raw, reply.raw, (error?: unknown) => done(error instanceof Error ? error : undefined));
   });
 }
