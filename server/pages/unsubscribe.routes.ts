@@ -4,7 +4,7 @@ import type { Db } from '../db/database.ts';
 import type { Clock } from '../lib/clock.ts';
 import { memberToken, verifyMemberToken } from '../modules/links/member-token.ts';
 import { appendConsent } from '../modules/members/consent.repo.ts';
-import { bumpStats } from '../modules/messaging/stats.repo.ts';
+import { cancelQueuedFor } from '../modules/messaging/opt-out.ts';
 import { document, html } from './html.ts';
 import { pickLang } from './i18n.ts';
 import { messagePage } from './join.pages.ts';
@@ -104,19 +104,7 @@ export function unsubscribePages(deps: { db: Db; clock: Clock; appSecret: string
             userAgent: request.headers['user-agent'] ?? null,
             at: now,
           });
-          const cancelled = await trx
-            .updateTable('messages')
-            .set({ state: 'cancelled', error_code: 'opted_out', updated_at: now })
-            .where('workspace_id', '=', member.workspace_id)
-            .where('member_id', '=', member.id)
-            .where('channel', '=', 'email')
-            .where('direction', '=', 'out')
-            .where('state', 'in', ['queued', 'held'])
-            .returning('broadcast_id')
-            .execute();
-          for (const row of cancelled) {
-            if (row.broadcast_id !== null) await bumpStats(trx, member.workspace_id, row.broadcast_id, { cancelled: 1, finished: 1 });
-          }
+          await cancelQueuedFor(trx, { workspaceId: member.workspace_id, memberId: member.id, now, channel: 'email' });
         });
       }
       return reply.send(messagePage({ lang, title: t.done, text: t.doneText(member.name), organization: member.name }));

@@ -74,12 +74,7 @@ export function createChannelSink(deps: {
   statusWriter: StatusWriter;
 }): ChannelSink {
   const accountOf = async (accountId: number) =>
-    deps.db
-      .selectFrom('channel_accounts as a')
-      .innerJoin('workspaces as w', 'w.id', 'a.workspace_id')
-      .select(['a.id', 'a.workspace_id', 'a.provider', 'w.default_country', 'w.timezone'])
-      .where('a.id', '=', accountId)
-      .executeTakeFirst();
+    deps.db.selectFrom('channel_accounts').select(['id', 'workspace_id', 'provider']).where('id', '=', accountId).executeTakeFirst();
   return {
     async status(accountId, updates) {
       const account = await accountOf(accountId);
@@ -99,16 +94,7 @@ export function createChannelSink(deps: {
     async inbound(accountId, messages) {
       const account = await accountOf(accountId);
       if (!account) return;
-      await deps.db
-        .transaction()
-        .execute((trx) =>
-          storeInbound(
-            trx,
-            { ...account, defaultCountry: account.default_country, timezone: account.timezone },
-            messages,
-            deps.clock.now(),
-          ),
-        );
+      await deps.db.transaction().execute((trx) => storeInbound(trx, account, messages, deps.clock.now()));
     },
   };
 }

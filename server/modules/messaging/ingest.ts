@@ -6,7 +6,7 @@ import { createJobQueue } from '../../jobs/queue.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { type Logger, loggable } from '../../lib/logger.ts';
 import { normalizeMemberFields } from '../members/member-fields.ts';
-import { type Executor, insertMember } from '../members/members.repo.ts';
+import { type Executor, insertMember, workspaceOf } from '../members/members.repo.ts';
 import { PROCESS_INBOUND_JOB } from './inbound.job.ts';
 import { optOutMember } from './opt-out.ts';
 import { bumpStats, type StatKey } from './stats.repo.ts';
@@ -280,12 +280,7 @@ export async function applyStatusUpdates(
  * Stores inbound texts of one account (once per provider id) and enqueues their processing. A text from a number we
  * do not know creates a member without consent (texting in is not consent to broadcasts; a keyword may grant it).
  */
-export async function storeInbound(
-  trx: Executor,
-  account: Account & { defaultCountry: string; timezone: string },
-  messages: readonly InboundSms[],
-  now: number,
-): Promise<number[]> {
+export async function storeInbound(trx: Executor, account: Account, messages: readonly InboundSms[], now: number): Promise<number[]> {
   const jobs = createJobQueue({ db: trx, clock: { now: () => now } });
   const stored: number[] = [];
   for (const inbound of messages) {
@@ -355,12 +350,7 @@ export async function storeInbound(
   return stored;
 }
 
-async function memberForPhone(
-  trx: Executor,
-  account: { workspace_id: number; defaultCountry: string; timezone: string },
-  phone: string,
-  now: number,
-) {
+async function memberForPhone(trx: Executor, account: Account, phone: string, now: number) {
   const found = await trx
     .selectFrom('members')
     .select('id')
@@ -370,9 +360,10 @@ async function memberForPhone(
     .where('erased_at', 'is', null)
     .executeTakeFirst();
   if (found) return found.id;
+  const workspace = await workspaceOf(trx, account.workspace_id);
   const { value } = normalizeMemberFields(
     { phone, source: 'inbound_sms' },
-    { defaultCountry: account.defaultCountry, workspaceTimezone: account.timezone },
+    { defaultCountry: workspace.default_country, workspaceTimezone: workspace.timezone },
   );
   return insertMember(trx, { workspaceId: account.workspace_id, fields: value, at: now });
 }

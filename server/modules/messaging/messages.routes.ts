@@ -139,7 +139,7 @@ export function messagesRoutes(deps: { db: Db; clock: Clock }): FastifyPluginAsy
         const { workspaceId } = tenantOf(request);
         const workspace = await db
           .selectFrom('workspaces')
-          .select(['default_country', 'timezone'])
+          .select('default_country')
           .where('id', '=', workspaceId)
           .executeTakeFirstOrThrow();
         const phone = normalizePhone(request.body.from, workspace.default_country);
@@ -171,7 +171,7 @@ export function messagesRoutes(deps: { db: Db; clock: Clock }): FastifyPluginAsy
         const stored = await db.transaction().execute((trx) =>
           storeInbound(
             trx,
-            { ...account, defaultCountry: workspace.default_country, timezone: workspace.timezone },
+            account,
             [
               {
                 providerId: `SIMIN${randomToken(12)}`,

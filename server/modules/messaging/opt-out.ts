@@ -1,18 +1,23 @@
-import type { ConsentMethod } from '../../db/schema.ts';
+import type { Channel, ConsentMethod } from '../../db/schema.ts';
 import { appendConsent } from '../members/consent.repo.ts';
 import type { Executor } from '../members/members.repo.ts';
 import { bumpStats } from './stats.repo.ts';
 
 /**
- * Stops every SMS a member has waiting (broadcasts, automations, tests) — not compliance replies such as the opt-out
- * confirmation itself — and counts them as cancelled in their broadcasts' reports. Returns how many were cancelled.
+ * Stops every message of one channel (SMS unless told) a member has waiting — broadcasts, automations, tests; not
+ * compliance replies such as the opt-out confirmation itself — and counts them as cancelled in their broadcasts'
+ * reports. An SMS opt-out leaves emails alone and an email unsubscribe leaves texts alone. Returns how many.
  */
-export async function cancelQueuedFor(executor: Executor, input: { workspaceId: number; memberId: number; now: number }): Promise<number> {
+export async function cancelQueuedFor(
+  executor: Executor,
+  input: { workspaceId: number; memberId: number; now: number; channel?: Channel },
+): Promise<number> {
   const cancelled = await executor
     .updateTable('messages')
     .set({ state: 'cancelled', error_code: 'opted_out', lease_until: null, locked_by: null, updated_at: input.now })
     .where('workspace_id', '=', input.workspaceId)
     .where('member_id', '=', input.memberId)
+    .where('channel', '=', input.channel ?? 'sms')
     .where('direction', '=', 'out')
     .where('state', 'in', ['queued', 'held'])
     .where('kind', 'in', ['broadcast', 'automation', 'test'])

@@ -43,23 +43,7 @@ export function webhookRoutes(deps: {
       const inbound = pooled.adapter.parseInbound(webhook);
       const account = pooled.account;
       if (statuses.length > 0) await deps.runtime.statusWriter.write(account, statuses);
-      if (inbound.length > 0) {
-        const workspace = await deps.db
-          .selectFrom('workspaces')
-          .select(['default_country', 'timezone'])
-          .where('id', '=', account.workspace_id)
-          .executeTakeFirstOrThrow();
-        await deps.db
-          .transaction()
-          .execute((trx) =>
-            storeInbound(
-              trx,
-              { ...account, defaultCountry: workspace.default_country, timezone: workspace.timezone },
-              inbound,
-              deps.clock.now(),
-            ),
-          );
-      }
+      if (inbound.length > 0) await deps.db.transaction().execute((trx) => storeInbound(trx, account, inbound, deps.clock.now()));
       if (pooled.provider.name === 'twilio') return reply.type('text/xml').send(TWIML_EMPTY);
       return reply.status(200).send({ received: statuses.length + inbound.length });
     });
