@@ -5,7 +5,7 @@ import { systemClock } from '../server/lib/clock.ts';
 import { createLogger } from '../server/lib/logger.ts';
 import { insertRows } from '../server/modules/imports/bulk.ts';
 import { insertBroadcast } from '../server/modules/messaging/broadcasts.repo.ts';
-import { newWebhookKey, sealCredentials } from '../server/modules/messaging/channels.repo.ts';
+import { insertAccount } from '../server/modules/messaging/channels.repo.ts';
 import { createMessagingRuntime } from '../server/modules/messaging/runtime.ts';
 import { type FakeTwilio, startFakeTwilio } from '../test/fakes/twilio.ts';
 import { createBenchDatabase } from './database.ts';
@@ -51,25 +51,22 @@ export async function createTwilioAccount(
   db: Db,
   input: { workspaceId: number; appSecret: string; baseUrl: string; accountSid: string; authToken: string; now: number },
 ): Promise<{ accountId: number; webhookKey: string }> {
-  const webhookKey = newWebhookKey();
-  const row = await db
-    .insertInto('channel_accounts')
-    .values({
-      workspace_id: input.workspaceId,
-      provider: 'twilio',
-      name: 'Twilio',
-      webhook_key: webhookKey,
-      base_url: input.baseUrl,
-      credentials: sealCredentials(input.appSecret, { accountSid: input.accountSid, authToken: input.authToken }),
-      settings: '{}',
-      status: 'active',
-      status_detail: null,
-      created_at: input.now,
-      updated_at: input.now,
-    })
-    .returning('id')
+  const accountId = await insertAccount(db, {
+    workspaceId: input.workspaceId,
+    provider: 'twilio',
+    name: 'Twilio',
+    baseUrl: input.baseUrl,
+    credentials: { accountSid: input.accountSid, authToken: input.authToken },
+    settings: {},
+    appSecret: input.appSecret,
+    now: input.now,
+  });
+  const { webhook_key: webhookKey } = await db
+    .selectFrom('channel_accounts')
+    .select('webhook_key')
+    .where('id', '=', accountId)
     .executeTakeFirstOrThrow();
-  return { accountId: Number(row.id), webhookKey };
+  return { accountId, webhookKey };
 }
 
 export async function createSender(

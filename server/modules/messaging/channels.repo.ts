@@ -1,6 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { type AccountConfig, providerOf } from '../../channels/registry.ts';
-import type { Channel, ChannelAccountsTable, Database, SendersTable } from '../../db/schema.ts';
+import type { Channel, ChannelAccountsTable, Database, ProviderName, SendersTable } from '../../db/schema.ts';
 import { openSecret, sealSecret } from '../../lib/secrets.ts';
 import { randomToken } from '../../lib/tokens.ts';
 
@@ -128,6 +128,40 @@ export async function senderAddressTaken(executor: Executor, workspaceId: number
   return row !== undefined;
 }
 
+/** Stores a new channel account (credentials sealed, a fresh webhook key), active; returns its id. */
+export async function insertAccount(
+  executor: Executor,
+  input: {
+    workspaceId: number;
+    provider: ProviderName;
+    name: string;
+    baseUrl: string | null;
+    credentials: Record<string, unknown>;
+    settings: Record<string, unknown>;
+    appSecret: string;
+    now: number;
+  },
+): Promise<number> {
+  const row = await executor
+    .insertInto('channel_accounts')
+    .values({
+      workspace_id: input.workspaceId,
+      provider: input.provider,
+      name: input.name,
+      webhook_key: newWebhookKey(),
+      base_url: input.baseUrl,
+      credentials: sealCredentials(input.appSecret, input.credentials),
+      settings: JSON.stringify(input.settings),
+      status: 'active',
+      status_detail: null,
+      created_at: input.now,
+      updated_at: input.now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
 /** A fictional number (555-01xx is reserved for fiction in North America). */
 const SIMULATOR_ADDRESS = '+12025550100';
 
@@ -138,30 +172,23 @@ export async function createSimulatorSender(
 ): Promise<{ accountId: number; senderId: number }> {
   const { workspaceId, now } = input;
   const simulator = providerOf('simulator');
-  const account = await executor
-    .insertInto('channel_accounts')
-    .values({
-      workspace_id: workspaceId,
-      provider: 'simulator',
-      name: 'Simulator',
-      webhook_key: newWebhookKey(),
-      base_url: null,
-      credentials: sealCredentials(input.appSecret, {}),
-      settings: JSON.stringify(input.settings ?? {}),
-      status: 'active',
-      status_detail: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const accountId = await insertAccount(executor, {
+    workspaceId,
+    provider: 'simulator',
+    name: 'Simulator',
+    baseUrl: null,
+    credentials: {},
+    settings: input.settings ?? {},
+    appSecret: input.appSecret,
+    now,
+  });
   await clearDefaultSenders(executor, workspaceId, 'sms', null, now);
   const address = input.address ?? SIMULATOR_ADDRESS;
   const sender = await executor
     .insertInto('senders')
     .values({
       workspace_id: workspaceId,
-      channel_account_id: account.id,
+      channel_account_id: accountId,
       channel: 'sms',
       kind: 'long_code',
       address,
@@ -178,5 +205,5 @@ export async function createSimulatorSender(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return { accountId: account.id, senderId: sender.id };
+  return { accountId, senderId: sender.id };
 }

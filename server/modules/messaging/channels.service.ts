@@ -15,9 +15,9 @@ import {
   findAccount,
   getSender,
   hasDefaultSender,
+  insertAccount,
   listAccountRows,
   listSenderRows,
-  newWebhookKey,
   openCredentials,
   parseSettings,
   type SenderListRow,
@@ -231,33 +231,26 @@ export function createChannelsService({ db, clock, appSecret, config }: Deps) {
     const { credentials } = mergeCredentials(provider, {}, input.credentials);
     const now = clock.now();
     const id = await db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('channel_accounts')
-        .values({
-          workspace_id: workspaceId,
-          provider: provider.name,
-          name: input.name,
-          webhook_key: newWebhookKey(),
-          base_url: input.baseUrl ?? null,
-          credentials: sealCredentials(appSecret, credentials),
-          settings: JSON.stringify(input.settings ?? {}),
-          status: 'active',
-          status_detail: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const accountId = await insertAccount(trx, {
+        workspaceId,
+        provider: provider.name,
+        name: input.name,
+        baseUrl: input.baseUrl ?? null,
+        credentials,
+        settings: input.settings ?? {},
+        appSecret,
+        now,
+      });
       await recordAudit(trx, {
         workspaceId,
         actor,
         action: 'channel_account.created',
         targetType: 'channel_account',
-        targetId: row.id,
+        targetId: accountId,
         data: { provider: provider.name, name: input.name },
         at: now,
       });
-      return row.id;
+      return accountId;
     });
     return getAccount(workspaceId, id);
   }
