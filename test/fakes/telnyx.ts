@@ -1,6 +1,6 @@
 import { generateKeyPairSync, type KeyObject, randomBytes, randomUUID, sign } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startFakeServer } from './http-server.ts';
 
 // A localhost stand-in for the Telnyx Messaging API v2, speaking its wire protocol: JSON sends with a bearer key,
 // {data} answers and {errors} refusals, and message.sent / message.finalized / message.received webhooks signed with
@@ -98,10 +98,6 @@ export async function startFakeTelnyx(options: FakeTelnyxOptions = {}): Promise<
   const failuresByTo = new Map<string, TelnyxFailure>();
   const outcomes = new Map<string, TelnyxOutcome>();
   const byId = new Map<string, FakeTelnyxMessage>();
-  const inFlight = new Set<Promise<unknown>>();
-  const timers = new Set<NodeJS.Timeout>();
-  let refusing = false;
-  let port = 0;
 
   const remember = <T>(list: T[], item: T) => {
     list.push(item);
@@ -155,11 +151,7 @@ export async function startFakeTelnyx(options: FakeTelnyxOptions = {}): Promise<
     return status;
   };
 
-  const track = <T>(promise: Promise<T>): Promise<T> => {
-    inFlight.add(promise);
-    void promise.finally(() => inFlight.delete(promise)).catch(() => {});
-    return promise;
-  };
+  const track = <T>(promise: Promise<T>): Promise<T> => http.track(promise);
 
   const payloadOf = (message: FakeTelnyxMessage, status: string, errors: Array<{ code: string; title: string }>) => ({
     id: message.id,
@@ -265,33 +257,10 @@ export async function startFakeTelnyx(options: FakeTelnyxOptions = {}): Promise<
     accept(req, res, request as Record<string, unknown>);
   };
 
-  const server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      if (fake.latencyMs <= 0) return handle(req, res, raw);
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        handle(req, res, raw);
-      }, fake.latencyMs);
-      timers.add(timer);
-    });
-  });
-
-  const listen = () =>
-    new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        port = (server.address() as AddressInfo).port;
-        resolve();
-      });
-    });
-  await listen();
+  const http = await startFakeServer({ latencyMs: () => fake.latencyMs, handle });
 
   const fake: FakeTelnyx = {
-    url: `http://127.0.0.1:${port}`,
+    url: http.url,
     apiKey,
     publicKey: rawPublicKey,
     privateKey,
@@ -314,16 +283,7 @@ export async function startFakeTelnyx(options: FakeTelnyxOptions = {}): Promise<
     dropNext(count) {
       for (let index = 0; index < count; index += 1) plans.push({ kind: 'drop' });
     },
-    async refuseConnections(on) {
-      if (on === refusing) return;
-      refusing = on;
-      if (on) {
-        server.close();
-        server.closeAllConnections();
-      } else {
-        await listen();
-      }
-    },
+    refuseConnections: (on) => http.refuseConnections(on),
     outcomeFor(to, outcome) {
       outcomes.set(to, outcome);
     },
@@ -355,19 +315,8 @@ export async function startFakeTelnyx(options: FakeTelnyxOptions = {}): Promise<
       return { id, status: await track(postEvent('inbound', url, 'message.received', payload)) };
     },
     signatureHeaders,
-    async idle() {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-    },
-    async close() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      await fake.idle();
-      if (refusing) return;
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
+    idle: () => http.idle(),
+    close: () => http.close(),
   };
   return fake;
 }

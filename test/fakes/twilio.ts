@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { startFakeServer } from './http-server.ts';
 
 // A localhost stand-in for Twilio's Messages API, speaking its wire protocol: form-encoded sends with basic auth,
 // JSON answers and errors, and status callbacks / inbound texts signed with X-Twilio-Signature. It keeps counters
@@ -106,10 +106,6 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
   const failuresByTo = new Map<string, TwilioFailure>();
   const outcomes = new Map<string, TwilioOutcome>();
   const bySid = new Map<string, FakeTwilioMessage>();
-  const inFlight = new Set<Promise<unknown>>();
-  const timers = new Set<NodeJS.Timeout>();
-  let refusing = false;
-  let port = 0;
 
   const remember = <T>(list: T[], item: T) => {
     list.push(item);
@@ -159,11 +155,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     return status;
   };
 
-  const track = <T>(promise: Promise<T>): Promise<T> => {
-    inFlight.add(promise);
-    void promise.finally(() => inFlight.delete(promise)).catch(() => {});
-    return promise;
-  };
+  const track = <T>(promise: Promise<T>): Promise<T> => http.track(promise);
 
   const deliverMessage = async (message: FakeTwilioMessage, outcome: TwilioOutcome): Promise<Array<number | null>> => {
     if (!message.statusCallback) return [];
@@ -275,33 +267,10 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     accept(req, res, new URLSearchParams(raw), match[1]);
   };
 
-  const server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      if (fake.latencyMs <= 0) return handle(req, res, raw);
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        handle(req, res, raw);
-      }, fake.latencyMs);
-      timers.add(timer);
-    });
-  });
-
-  const listen = () =>
-    new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        port = (server.address() as AddressInfo).port;
-        resolve();
-      });
-    });
-  await listen();
+  const http = await startFakeServer({ latencyMs: () => fake.latencyMs, handle });
 
   const fake: FakeTwilio = {
-    url: `http://127.0.0.1:${port}`,
+    url: http.url,
     accountSid,
     authToken,
     messages: [],
@@ -323,16 +292,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     dropNext(count) {
       for (let index = 0; index < count; index += 1) plans.push({ kind: 'drop' });
     },
-    async refuseConnections(on) {
-      if (on === refusing) return;
-      refusing = on;
-      if (on) {
-        server.close();
-        server.closeAllConnections();
-      } else {
-        await listen();
-      }
-    },
+    refuseConnections: (on) => http.refuseConnections(on),
     outcomeFor(to, outcome) {
       outcomes.set(to, outcome);
     },
@@ -366,19 +326,8 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
       });
       return { sid, status: await track(postCallback('inbound', url, params)) };
     },
-    async idle() {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-    },
-    async close() {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      await fake.idle();
-      if (refusing) return;
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
+    idle: () => http.idle(),
+    close: () => http.close(),
   };
   return fake;
 }
