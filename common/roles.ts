@@ -27,6 +27,16 @@ export const PERMISSIONS = {
   'channels.manage': managers,
   'compliance.manage': managers,
   'simulator.use': ['owner', 'admin', 'organizer', 'texter'],
+  'keywords.manage': ['owner', 'admin', 'organizer'],
+  'surveys.read': ['owner', 'admin', 'organizer', 'texter', 'analyst'],
+  'surveys.manage': ['owner', 'admin', 'organizer'],
+  /** See conversations: texters see their own and unassigned ones; inbox.manage sees all. */
+  'inbox.read': ['owner', 'admin', 'organizer', 'texter', 'analyst'],
+  'inbox.reply': ['owner', 'admin', 'organizer', 'texter'],
+  /** Every conversation, reassignment, canned responses. */
+  'inbox.manage': ['owner', 'admin', 'organizer'],
+  'p2p.manage': ['owner', 'admin', 'organizer'],
+  'p2p.text': ['owner', 'admin', 'organizer', 'texter'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

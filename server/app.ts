@@ -25,6 +25,8 @@ import { createCommunitiesService } from './modules/communities/communities.serv
 import { createJoinService } from './modules/communities/join.service.ts';
 import { importsRoutes } from './modules/imports/imports.routes.ts';
 import { createImportsService } from './modules/imports/imports.service.ts';
+import { inboxRoutes } from './modules/inbox/inbox.routes.ts';
+import { keywordsRoutes } from './modules/keywords/keywords.routes.ts';
 import { linkRoutes } from './modules/links/links.routes.ts';
 import { membersRoutes } from './modules/members/members.routes.ts';
 import { createMembersService } from './modules/members/members.service.ts';
@@ -37,6 +39,8 @@ import { createOutboxSmsSender } from './modules/messaging/outbox.ts';
 import { createMessagingRuntime, type MessagingRuntime } from './modules/messaging/runtime.ts';
 import { messagingSettingsRoutes } from './modules/messaging/settings.routes.ts';
 import { webhookRoutes } from './modules/messaging/webhooks.routes.ts';
+import { p2pRoutes } from './modules/p2p/p2p.routes.ts';
+import { surveysRoutes } from './modules/surveys/surveys.routes.ts';
 import { joinPages } from './pages/join.routes.ts';
 import { unsubscribePages } from './pages/unsubscribe.routes.ts';
 
@@ -145,6 +149,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(webhookRoutes({ db, clock, runtime: messaging, config }));
   await app.register(linkRoutes({ db, clock, appSecret: deps.appSecret, config }));
   await app.register(unsubscribePages({ db, clock, appSecret: deps.appSecret, config }));
+  await app.register(keywordsRoutes({ db, clock }));
+  await app.register(surveysRoutes({ db, clock }));
+  await app.register(inboxRoutes({ db, clock }));
+  await app.register(p2pRoutes({ db, clock }));
 
   await registerDashboard(app, config.webDist);
   return app;

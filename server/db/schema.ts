@@ -128,6 +128,18 @@ export type Database = {
   message_events: MessageEventsTable;
   link_targets: LinkTargetsTable;
   links: LinksTable;
+  keyword_confirmations: KeywordConfirmationsTable;
+  surveys: SurveysTable;
+  survey_questions: SurveyQuestionsTable;
+  survey_responses: SurveyResponsesTable;
+  survey_answers: SurveyAnswersTable;
+  survey_tallies: SurveyTalliesTable;
+  p2p_campaigns: P2pCampaignsTable;
+  p2p_contacts: P2pContactsTable;
+  conversations: ConversationsTable;
+  conversation_tags: ConversationTagsTable;
+  conversation_notes: ConversationNotesTable;
+  canned_responses: CannedResponsesTable;
 };
 
 /** The job queue (server/jobs/queue.ts). `payload` is JSON text; times are epoch milliseconds. */
@@ -253,13 +265,40 @@ export type MembershipsTable = {
   updated_at: number;
 };
 
+/** What a keyword does: join a community, start a survey, answer with a link, or only answer. */
+export type KeywordTarget = 'community' | 'survey' | 'link' | 'reply';
+/** exact: the whole text is the keyword; first_word: the text starts with it ("CLIMATE please"). */
+export type KeywordMatch = 'exact' | 'first_word';
+
 export type KeywordsTable = {
   id: Generated<number>;
   workspace_id: number;
   keyword: string;
-  target_type: 'community';
+  target_type: KeywordTarget;
+  /** The community or survey; 0 for link and reply keywords. */
   target_id: number;
+  match: Generated<KeywordMatch>;
+  /** The auto-reply (Liquid); NULL: the product's default for the target. */
+  reply: string | null;
+  /** 1: a member without SMS consent confirms with YES before joining (double opt-in). */
+  confirm: Generated<number>;
+  link_url: string | null;
+  uses: Generated<number>;
   created_at: number;
+  updated_at: number | null;
+};
+
+export type KeywordConfirmationsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  member_id: number;
+  keyword_id: number;
+  /** The exact confirmation text sent; consent is recorded with these words. */
+  prompt: string;
+  status: 'pending' | 'confirmed' | 'expired';
+  expires_at: number;
+  created_at: number;
+  confirmed_at: number | null;
 };
 
 export type ActivitiesTable = {
@@ -417,7 +456,11 @@ export type BroadcastsTable = {
 export type BroadcastStatsTable = { broadcast_id: number; workspace_id: number; key: string; value: number };
 
 export type MessageDirection = 'out' | 'in';
-export type MessageKind = 'broadcast' | 'reply' | 'compliance' | 'test' | 'automation' | 'inbound';
+/**
+ * conversation: typed by a person in the inbox; p2p: a peer-to-peer campaign's initial text, sent by a texter's click.
+ * reply: an automatic answer to what the member just wrote (keyword replies, survey questions).
+ */
+export type MessageKind = 'broadcast' | 'reply' | 'compliance' | 'test' | 'automation' | 'inbound' | 'conversation' | 'p2p';
 export type MessageState =
   | 'queued'
   | 'held'
@@ -464,6 +507,10 @@ export type MessagesTable = {
   updated_at: number;
   sent_at: number | null;
   delivered_at: number | null;
+  /** The staff user who typed it (inbox replies, P2P initials). */
+  sent_by: number | null;
+  /** The P2P campaign it belongs to. */
+  campaign_id: number | null;
 };
 
 export type MessageEventsTable = {
@@ -494,4 +541,164 @@ export type LinksTable = {
   clicks: Generated<number>;
   first_clicked_at: number | null;
   created_at: number;
+};
+
+// ── SMS surveys ──────────────────────────────────────────────────────────
+
+export type SurveyStatus = 'draft' | 'open' | 'closed';
+export type SurveyQuestionKind = 'choice' | 'scale' | 'nps' | 'text' | 'yes_no';
+export type SurveyResponseStatus = 'in_progress' | 'completed' | 'handed_off' | 'stopped';
+
+export type SurveysTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  name: string;
+  status: SurveyStatus;
+  intro: Generated<string>;
+  outro: Generated<string>;
+  started_count: Generated<number>;
+  completed_count: Generated<number>;
+  handed_off_count: Generated<number>;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+};
+
+export type SurveyQuestionsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  survey_id: number;
+  position: number;
+  kind: SurveyQuestionKind;
+  prompt: string;
+  /** JSON: { choices: [{ key, label }] } for choice, { min, max } for scale. */
+  options: Generated<string>;
+  created_at: number;
+};
+
+export type SurveyResponsesTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  survey_id: number;
+  member_id: number;
+  channel: 'sms' | 'web';
+  status: SurveyResponseStatus;
+  /** The question waiting for an answer (NULL once finished). */
+  question_id: number | null;
+  /** Invalid answers to the current question so far (one re-ask, then a person takes over). */
+  reasks: Generated<number>;
+  /** The number the survey is texted from. */
+  sender_id: number | null;
+  started_at: number;
+  updated_at: number;
+  completed_at: number | null;
+};
+
+export type SurveyAnswersTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  survey_id: number;
+  response_id: number;
+  question_id: number;
+  member_id: number;
+  value: string;
+  raw: string;
+  message_id: number | null;
+  answered_at: number;
+  created_at: number;
+};
+
+export type SurveyTalliesTable = { workspace_id: number; survey_id: number; question_id: number; value: string; count: Generated<number> };
+
+// ── Peer-to-peer campaigns ───────────────────────────────────────────────
+
+export type P2pCampaignStatus = 'draft' | 'loading' | 'active' | 'paused' | 'closed';
+export type P2pContactStatus = 'pending' | 'assigned' | 'sent' | 'skipped';
+
+export type P2pCampaignsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  name: string;
+  status: P2pCampaignStatus;
+  /** JSON: { communityIds, tags } */
+  audience: string;
+  sender_id: number | null;
+  /** JSON: the script (initial text, question, answers with follow-up texts, other saved responses). */
+  script: string;
+  batch_size: Generated<number>;
+  /** Last member id loaded into contacts. */
+  load_cursor: Generated<number>;
+  contact_count: Generated<number>;
+  sent_count: Generated<number>;
+  skipped_count: Generated<number>;
+  replied_count: Generated<number>;
+  opted_out_count: Generated<number>;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+  launched_at: number | null;
+  closed_at: number | null;
+};
+
+export type P2pContactsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  campaign_id: number;
+  member_id: number;
+  texter_id: number | null;
+  status: P2pContactStatus;
+  skip_reason: string | null;
+  message_id: number | null;
+  answer: string | null;
+  assigned_at: number | null;
+  sent_at: number | null;
+  created_at: number;
+};
+
+// ── The inbox ────────────────────────────────────────────────────────────
+
+export type ConversationStatus = 'open' | 'closed';
+
+export type ConversationsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  member_id: number;
+  status: ConversationStatus;
+  assignee_id: number | null;
+  campaign_id: number | null;
+  /** 1 while the member's last text waits for a person. */
+  needs_response: Generated<number>;
+  /** Inbound texts since a person last opened the conversation. */
+  unread: Generated<number>;
+  flag: 'possible_opt_out' | 'opted_out' | null;
+  preview: Generated<string>;
+  last_direction: MessageDirection | null;
+  last_message_id: number | null;
+  last_message_at: number;
+  last_inbound_at: number | null;
+  last_outbound_at: number | null;
+  created_at: number;
+  updated_at: number;
+};
+
+export type ConversationTagsTable = { workspace_id: number; conversation_id: number; tag: string; created_at: number };
+
+export type ConversationNotesTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  conversation_id: number;
+  user_id: number | null;
+  body: string;
+  created_at: number;
+};
+
+export type CannedResponsesTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  title: string;
+  body: string;
+  created_by: number | null;
+  archived_at: number | null;
+  created_at: number;
+  updated_at: number;
 };

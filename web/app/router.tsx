@@ -23,11 +23,18 @@ const messages = () => import('../features/messages/index.ts');
 const lazyMessages = (name: 'MessagesPage' | 'BroadcastComposerPage' | 'BroadcastReportPage') => async () => ({
   Component: (await messages())[name],
 });
+const inbox = () => import('../features/inbox/index.ts');
+const lazyInbox = (name: 'InboxPage' | 'CannedResponsesPage') => async () => ({ Component: (await inbox())[name] });
+const p2p = () => import('../features/p2p/index.ts');
+const lazyP2p = (name: 'P2pCampaignsPage' | 'P2pCampaignPage' | 'P2pTexterPage') => async () => ({ Component: (await p2p())[name] });
+const lazyKeywords = async () => ({ Component: (await import('../features/keywords/index.ts')).KeywordsPage });
+const surveys = () => import('../features/surveys/index.ts');
+const lazySurveys = (name: 'SurveysPage' | 'SurveyPage') => async () => ({ Component: (await surveys())[name] });
 const channels = () => import('../features/channels/index.ts');
 const lazyChannels = (name: 'ChannelsTab' | 'ComplianceTab') => async () => ({ Component: (await channels())[name] });
 
 // Areas with real screens; the others show what they will hold.
-const BUILT = new Set(['members', 'communities', 'messages']);
+const BUILT = new Set(['members', 'communities', 'messages', 'inbox', 'actions']);
 
 export function createRouter() {
   return createBrowserRouter([
@@ -70,9 +77,30 @@ export function createRouter() {
                   children: [
                     { index: true, lazy: lazyMessages('MessagesPage') },
                     { path: 'simulator', lazy: lazyMessages('MessagesPage') },
+                    { path: 'keywords', lazy: lazyKeywords },
                     { path: 'new', lazy: lazyMessages('BroadcastComposerPage') },
                     { path: ':broadcastId', lazy: lazyMessages('BroadcastReportPage') },
                     { path: ':broadcastId/edit', lazy: lazyMessages('BroadcastComposerPage') },
+                  ],
+                },
+                {
+                  path: 'inbox',
+                  children: [
+                    { index: true, lazy: lazyInbox('InboxPage') },
+                    { path: 'c/:conversationId', lazy: lazyInbox('InboxPage') },
+                    { path: 'saved-replies', lazy: lazyInbox('CannedResponsesPage') },
+                    { path: 'campaigns', lazy: lazyP2p('P2pCampaignsPage') },
+                    { path: 'campaigns/new', lazy: lazyP2p('P2pCampaignPage') },
+                    { path: 'campaigns/:campaignId', lazy: lazyP2p('P2pCampaignPage') },
+                    { path: 'campaigns/:campaignId/text', lazy: lazyP2p('P2pTexterPage') },
+                  ],
+                },
+                {
+                  path: 'actions',
+                  children: [
+                    { index: true, element: <Navigate to="surveys" replace /> },
+                    { path: 'surveys', lazy: lazySurveys('SurveysPage') },
+                    { path: 'surveys/:surveyId', lazy: lazySurveys('SurveyPage') },
                   ],
                 },
                 ...AREAS.filter((area) => !BUILT.has(area.path)).map((area) => ({

@@ -5,6 +5,7 @@ import * as members from './20261122220000_members.ts';
 import * as verificationCodes from './20261122230500_verification_codes.ts';
 import * as importErrorSeverity from './20261123090000_import_error_severity.ts';
 import * as messaging from './20261123100000_messaging.ts';
+import * as twoWayTexting from './20261202100000_two_way_texting.ts';
 
 /** Every migration, by name; names sort in the order they run. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '20261122230500_verification_codes': verificationCodes,
   '20261123090000_import_error_severity': importErrorSeverity,
   '20261123100000_messaging': messaging,
+  '20261202100000_two_way_texting': twoWayTexting,
 };

@@ -169,13 +169,14 @@ export function createDispatcher(options: DispatcherOptions) {
     if (messages.length === 0) return messages;
     const now = clock.now();
     const workspaceId = messages[0]?.workspace_id as number;
-    // Broadcasts and automations need consent granted on their channel; a test to a staff phone or address only must
-    // not reach someone who opted out; compliance texts and replies to a member who just wrote go out regardless.
+    // Broadcasts, automations and P2P initials need consent granted on their channel; a test to a staff phone and a
+    // person's answer in the inbox (the member wrote first) must not reach someone who opted out; compliance texts and
+    // automatic replies to a member who just wrote go out regardless.
     const checked = messages.filter((m) => m.member_id !== null && m.kind !== 'compliance' && m.kind !== 'reply');
     const consent = await consentOf(db, workspaceId, [...new Set(checked.map((m) => m.member_id as number))]);
     const blocked = checked.filter((m) => {
       const state = consent.get(m.member_id as number)?.[m.channel] ?? 'gone';
-      return m.kind === 'test' ? state === 'revoked' || state === 'gone' : state !== 'granted';
+      return m.kind === 'test' || m.kind === 'conversation' ? state === 'revoked' || state === 'gone' : state !== 'granted';
     });
     const late = messages.filter((m) => !blocked.includes(m) && m.expires_at !== null && now >= m.expires_at);
     if (blocked.length > 0 || late.length > 0) {

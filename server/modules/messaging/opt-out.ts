@@ -1,11 +1,13 @@
 import type { Channel, ConsentMethod } from '../../db/schema.ts';
+import { noteOptOut } from '../inbox/conversations.repo.ts';
 import { appendConsent } from '../members/consent.repo.ts';
 import type { Executor } from '../members/members.repo.ts';
+import { stopSurveysFor } from '../surveys/survey-engine.ts';
 import { bumpStats } from './stats.repo.ts';
 
 /**
- * Stops every message of one channel (SMS unless told) a member has waiting — broadcasts, automations, tests; not
- * compliance replies such as the opt-out confirmation itself — and counts them as cancelled in their broadcasts'
+ * Stops every message of one channel (SMS unless told) a member has waiting — broadcasts, automations, tests, inbox
+ * and P2P texts, survey questions; not compliance replies such as the opt-out confirmation itself — and counts them as cancelled in their broadcasts'
  * reports. An SMS opt-out leaves emails alone and an email unsubscribe leaves texts alone. Returns how many.
  */
 export async function cancelQueuedFor(
@@ -20,7 +22,7 @@ export async function cancelQueuedFor(
     .where('channel', '=', input.channel ?? 'sms')
     .where('direction', '=', 'out')
     .where('state', 'in', ['queued', 'held'])
-    .where('kind', 'in', ['broadcast', 'automation', 'test'])
+    .where('kind', 'in', ['broadcast', 'automation', 'test', 'reply', 'conversation', 'p2p'])
     .returning(['broadcast_id'])
     .execute();
   const perBroadcast = new Map<number, number>();
@@ -34,7 +36,7 @@ export async function cancelQueuedFor(
 
 /**
  * Records an SMS opt-out (consent ledger, suppression by keyed hash, opted_out activity), cancels what is waiting for
- * the member, and credits the opt-out to the last broadcast they received within a week. Returns false, changing
+ * the member, stops their surveys, flags their conversation, and credits the opt-out to the last broadcast they received within a week. Returns false, changing
  * nothing, when the member had already opted out — so a repeated STOP gets no second confirmation.
  */
 export async function optOutMember(
@@ -60,6 +62,8 @@ export async function optOutMember(
     at: input.now,
   });
   await cancelQueuedFor(executor, input);
+  await noteOptOut(executor, { workspaceId: input.workspaceId, memberId: input.memberId, at: input.now });
+  await stopSurveysFor(executor, input);
   const recent = await lastBroadcastOf(executor, input.workspaceId, input.memberId, input.now);
   if (recent !== null) await bumpStats(executor, input.workspaceId, recent, { opted_out: 1 });
   return true;
