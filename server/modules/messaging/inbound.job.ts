@@ -149,7 +149,8 @@ async function processOne(
         if (outcome !== null) break;
       }
     }
-    if (outcome === null) outcome = await toInbox(ctx, flag);
+    // A step may also hand the text to a person (a survey answer that could not be read twice).
+    if (outcome === null || outcome === 'inbox') outcome = await toInbox(ctx, flag);
   }
   if (outcome !== 'inbox' && outcome !== 'flagged') {
     // Whatever took the text, it stays in the member's thread (without waiting for a person).
