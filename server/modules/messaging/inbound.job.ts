@@ -52,6 +52,9 @@ export async function processInbound(trx: Executor, appSecret: string, input: { 
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', memberId)
     .execute();
+  // Read again under the lock: a job that held it before us may have processed this text already.
+  const current = await trx.selectFrom('messages').select('state').where('id', '=', message.id).executeTakeFirstOrThrow();
+  if (current.state !== 'received') return 'ignored' satisfies InboundOutcome;
   // Earlier texts of the member still waiting go first (providers do not promise order).
   const earlier = await trx
     .selectFrom('messages')
