@@ -350,22 +350,28 @@ export async function keywordHolders(db: Executor, workspaceId: number, keywords
     .execute();
 }
 
-/** Gives a community exactly these keywords (releasing the others). */
+/**
+ * Gives a community exactly these keywords (releasing the others). A keyword it keeps keeps its row, so what the
+ * keywords page set on it (match rule, auto-reply, double opt-in, uses) survives an edit of the community.
+ */
 export async function replaceCommunityKeywords(
   db: Executor,
   input: { workspaceId: number; communityId: number; keywords: readonly string[]; at: number },
 ) {
-  await db
+  let released = db
     .deleteFrom('keywords')
     .where('workspace_id', '=', input.workspaceId)
     .where('target_type', '=', 'community')
-    .where('target_id', '=', input.communityId)
-    .execute();
-  if (input.keywords.length === 0) return;
+    .where('target_id', '=', input.communityId);
+  if (input.keywords.length > 0) released = released.where('keyword', 'not in', [...input.keywords]);
+  await released.execute();
+  const kept = new Set((await keywordsByCommunity(db, input.workspaceId, [input.communityId])).get(input.communityId) ?? []);
+  const added = input.keywords.filter((keyword) => !kept.has(keyword));
+  if (added.length === 0) return;
   await db
     .insertInto('keywords')
     .values(
-      input.keywords.map((keyword) => ({
+      added.map((keyword) => ({
         workspace_id: input.workspaceId,
         keyword,
         target_type: 'community' as const,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isReservedKeyword, KEYWORD_PATTERN, normalizeKeyword } from '../../../common/keywords.ts';
+import { keywordProblem, normalizeKeyword } from '../../../common/keywords.ts';
 import { idParam, workspaceParams } from '../accounts/accounts.schema.ts';
 
 export const VISIBILITIES = ['public', 'request', 'invite'] as const;
@@ -25,14 +25,14 @@ const longText = (max: number) =>
     .string()
     .trim()
     .max(max, `must be at most ${max.toLocaleString('en-US')} characters`);
+// One rule for every keyword of the workspace (this form and the keywords API): common/keywords.ts.
 const keyword = z
   .string()
-  .trim()
-  .regex(KEYWORD_PATTERN, 'must be 2 to 20 letters or digits, e.g. CLIMATE')
-  .transform(normalizeKeyword)
-  .refine((value) => !isReservedKeyword(value), {
-    message: 'is reserved for opt-out, opt-in and help (STOP, START, HELP …); choose another word',
-  });
+  .superRefine((value, ctx) => {
+    const problem = keywordProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .transform(normalizeKeyword);
 const keywords = z
   .array(keyword)
   .max(20, 'must list at most 20 keywords')

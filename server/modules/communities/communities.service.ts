@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
-import type { CommunitiesTable, MembershipRole } from '../../db/schema.ts';
+import type { CommunitiesTable, KeywordTarget, MembershipRole } from '../../db/schema.ts';
 import type { Actor } from '../../http/auth.ts';
 import { AppError, type FieldError } from '../../http/errors.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -66,6 +66,14 @@ const byName = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 
 const notFound = () =>
   new AppError({ code: 'community.not_found', status: 404, message: 'There is no community with this id in the workspace.' });
+
+/** How the community form names a keyword that does something else (Messages → Keywords). */
+const OTHER_HOLDERS: Record<KeywordTarget, string> = {
+  community: 'another community',
+  survey: 'a survey',
+  link: 'a link keyword',
+  reply: 'an auto-reply keyword',
+};
 
 export function createCommunitiesService({ db, clock, config }: Deps) {
   async function workspaceSlug(workspaceId: number) {
@@ -169,7 +177,7 @@ export function createCommunitiesService({ db, clock, config }: Deps) {
     );
     if (holders.length === 0) return;
     const fields: FieldError[] = holders.map((h) => {
-      const who = h.community_name !== null ? `the community "${h.community_name}"` : `${h.target_type} ${h.target_id}`;
+      const who = h.community_name !== null ? `the community "${h.community_name}"` : OTHER_HOLDERS[h.target_type];
       return { path: `body.keywords.${keywords.indexOf(h.keyword)}`, message: `${h.keyword} is already the keyword of ${who}` };
     });
     throw new AppError({

@@ -187,11 +187,14 @@ describe.each(testDialects())('sending through the simulator on %s', (dialect) =
     expect(created.statusCode, created.body).toBe(201);
     const phone = '+15125550171';
     await textIn(phone, 'streets');
+    // Join keywords are double opt-in (issue 5): a number without consent is asked to reply YES before it joins.
+    expect((await messagesTo(phone)).find((x) => x.direction === 'out')?.body).toMatch(/Reply YES to join Safe Streets/);
+    await textIn(phone, 'yes');
     const m = await db().selectFrom('members').select(['id', 'sms_consent', 'source']).where('phone', '=', phone).executeTakeFirstOrThrow();
     expect(m).toMatchObject({ sms_consent: 'granted', source: 'inbound_sms' });
     const membership = await db().selectFrom('memberships').select('status').where('member_id', '=', m.id).executeTakeFirstOrThrow();
     expect(membership.status).toBe('active');
-    const welcome = (await messagesTo(phone)).find((x) => x.direction === 'out');
+    const welcome = (await messagesTo(phone)).filter((x) => x.direction === 'out')[1];
     expect(welcome?.body).toMatch(/Welcome to Safe Streets/);
   });
 

@@ -7,6 +7,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { type Logger, loggable } from '../../lib/logger.ts';
 import { normalizeMemberFields } from '../members/member-fields.ts';
 import { type Executor, insertMember, workspaceOf } from '../members/members.repo.ts';
+import { hasSurveyInProgress, SURVEY_SETTLE_MS } from '../surveys/survey-engine.ts';
 import { PROCESS_INBOUND_JOB } from './inbound.job.ts';
 import { optOutMember } from './opt-out.ts';
 import { bumpStats, type StatKey } from './stats.repo.ts';
@@ -332,12 +333,15 @@ export async function storeInbound(trx: Executor, account: Account, messages: re
       .returning('id')
       .executeTakeFirst();
     if (!row) continue;
+    // A member in a survey: wait a moment, so an answer sent earlier but delivered later is still taken first.
+    const settle = (await hasSurveyInProgress(trx, account.workspace_id, memberId)) ? { delayMs: SURVEY_SETTLE_MS } : {};
     await jobs.enqueue(trx, {
       type: PROCESS_INBOUND_JOB,
       payload: { messageId: row.id, workspaceId: account.workspace_id },
       workspaceId: account.workspace_id,
       priority: 0,
       idempotencyKey: `inbound:${row.id}`,
+      ...settle,
     });
     await trx
       .updateTable('members')

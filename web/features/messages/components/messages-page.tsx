@@ -1,6 +1,7 @@
-import { Button, Group, Select, Stack, Tabs } from '@mantine/core';
-import { IconDeviceMobileMessage, IconMessages, IconPlus } from '@tabler/icons-react';
-import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { Button, Group, Select, Stack } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
+import { Link, useLocation, useSearchParams } from 'react-router';
+import { MessagesTabs } from '../../../components/messages-tabs.tsx';
 import { NoAccess } from '../../../components/no-access.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { useCurrentWorkspace } from '../../../lib/current-workspace.tsx';
@@ -14,10 +15,9 @@ function readStatus(value: string | null): BroadcastStatus | undefined {
   return (BROADCAST_STATUSES as readonly string[]).includes(value ?? '') ? (value as BroadcastStatus) : undefined;
 }
 
-/** /messages (broadcasts) and /messages/simulator (the phone simulator, on workspaces that send through it). */
+/** /messages (broadcasts) and /messages/simulator (the phone simulator, on workspaces that send through it); keywords have their own page. */
 export function MessagesPage() {
   const { workspaceId, can } = useCurrentWorkspace();
-  const navigate = useNavigate();
   const { pathname } = useLocation();
   const [params, setParams] = useSearchParams();
   const senders = useSenders(workspaceId);
@@ -41,18 +41,7 @@ export function MessagesPage() {
           )
         }
       />
-      {simulated || tab === 'simulator' ? (
-        <Tabs value={tab} onChange={(value) => navigate(value === 'simulator' ? `${base}/simulator` : base)} mb="md" keepMounted={false}>
-          <Tabs.List>
-            <Tabs.Tab value="broadcasts" leftSection={<IconMessages size={16} />}>
-              Broadcasts
-            </Tabs.Tab>
-            <Tabs.Tab value="simulator" leftSection={<IconDeviceMobileMessage size={16} />}>
-              Simulator
-            </Tabs.Tab>
-          </Tabs.List>
-        </Tabs>
-      ) : null}
+      <MessagesTabs workspaceId={workspaceId} value={tab} simulator={simulated} />
       {tab === 'simulator' ? (
         <SimulatorPanel available={simulated} loading={senders.isPending} />
       ) : (
