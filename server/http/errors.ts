@@ -59,6 +59,7 @@ export type ErrorCode =
   | 'conversation.stale'
   | 'conversation.opted_out'
   | 'conversation.no_sender'
+  | 'conversation.no_phone'
   | 'canned_response.not_found'
   | 'p2p.not_found'
   | 'p2p.invalid'

@@ -22,12 +22,16 @@ export async function noteInbound(
     memberId: number;
     messageId: number;
     body: string;
+    /** When the member sent it. */
     at: number;
+    /** When it is processed (updated_at, what live updates look for); `at` when not given. */
+    now?: number;
     needsResponse: boolean;
     flag?: ConversationsTable['flag'];
   },
 ): Promise<number> {
   const { workspaceId, memberId, at } = input;
+  const now = input.now ?? at;
   const text = preview(input.body);
   const row = await trx
     .insertInto('conversations')
@@ -43,8 +47,8 @@ export async function noteInbound(
       last_message_id: input.messageId,
       last_message_at: at,
       last_inbound_at: at,
-      created_at: at,
-      updated_at: at,
+      created_at: now,
+      updated_at: now,
     })
     .onConflict((oc) =>
       oc.columns(['workspace_id', 'member_id']).doUpdateSet((eb) => ({
@@ -57,7 +61,7 @@ export async function noteInbound(
         last_message_id: input.messageId,
         last_message_at: at,
         last_inbound_at: at,
-        updated_at: at,
+        updated_at: now,
       })),
     )
     .returning('id')
