@@ -653,6 +653,9 @@ export type P2pContactsTable = {
   assigned_at: number | null;
   sent_at: number | null;
   created_at: number;
+  /** The member's first reply and opt-out after the initial: each counts once in the campaign's counters. */
+  replied_at: number | null;
+  opted_out_at: number | null;
 };
 
 // ── The inbox ────────────────────────────────────────────────────────────

@@ -6,6 +6,7 @@ import { createVerificationCleanupJob } from '../modules/communities/verificatio
 import { createImportRunJob } from '../modules/imports/import.job.ts';
 import { createBroadcastExpandJob } from '../modules/messaging/expand.job.ts';
 import { createProcessInboundJob } from '../modules/messaging/inbound.job.ts';
+import { createP2pLoadJob } from '../modules/p2p/p2p-load.job.ts';
 import { createJobsMaintenanceJob } from './maintenance.ts';
 import { createJobRegistry } from './registry.ts';
 
@@ -18,5 +19,6 @@ export function createAppJobRegistry(deps: { db: Db; clock: Clock; appSecret: st
     createImportRunJob(deps),
     createProcessInboundJob(deps),
     createBroadcastExpandJob(deps),
+    createP2pLoadJob(deps),
   ]);
 }

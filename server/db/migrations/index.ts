@@ -6,6 +6,7 @@ import * as verificationCodes from './20261122230500_verification_codes.ts';
 import * as importErrorSeverity from './20261123090000_import_error_severity.ts';
 import * as messaging from './20261123100000_messaging.ts';
 import * as twoWayTexting from './20261202100000_two_way_texting.ts';
+import * as p2pContactOutcomes from './20261202113000_p2p_contact_outcomes.ts';
 
 /** Every migration, by name; names sort in the order they run. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '20261123090000_import_error_severity': importErrorSeverity,
   '20261123100000_messaging': messaging,
   '20261202100000_two_way_texting': twoWayTexting,
+  '20261202113000_p2p_contact_outcomes': p2pContactOutcomes,
 };

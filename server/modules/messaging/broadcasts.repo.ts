@@ -391,7 +391,8 @@ export async function recentCounts(
       .where('created_at', '>=', input.since)
       .where('workspace_id', '=', input.workspaceId)
       .where('direction', '=', 'out')
-      .where('kind', 'in', ['broadcast', 'automation'])
+      // P2P initials count too; a person's answer in a conversation does not (the member wrote first).
+      .where('kind', 'in', ['broadcast', 'automation', 'p2p'])
       .where('state', '<>', 'cancelled')
       .where((eb) => eb.or([eb('broadcast_id', 'is', null), eb('broadcast_id', '<>', input.broadcastId)]))
       .groupBy('member_id')

@@ -8,6 +8,7 @@ import { noteInbound } from '../inbox/conversations.repo.ts';
 import { confirmationStep, confirmPendingOnOptIn, expireConfirmations, keywordStep } from '../keywords/keyword-trigger.ts';
 import { appendConsent } from '../members/consent.repo.ts';
 import type { Executor } from '../members/members.repo.ts';
+import { countP2pReply } from '../p2p/p2p.repo.ts';
 import { surveyStep } from '../surveys/survey-engine.ts';
 import { classifyInbound } from './compliance.ts';
 import { complianceTexts } from './compliance-texts.ts';
@@ -163,6 +164,7 @@ async function processOne(
       messageId: message.id,
       body: message.body,
       at: message.send_at,
+      now,
       needsResponse: false,
       ...(outcome === 'opted_out' ? { flag: 'opted_out' as const } : outcome === 'opted_in' ? { flag: null } : {}),
     });
@@ -193,12 +195,14 @@ async function toInbox(ctx: InboundContext, flag: 'possible_opt_out' | null): Pr
   if (broadcastId !== null && !(await repliedBefore(trx, workspaceId, memberId, broadcastId, message.id))) {
     await bumpStats(trx, workspaceId, broadcastId, { replied: 1 });
   }
+  await countP2pReply(trx, { workspaceId, memberId, at: now });
   await noteInbound(trx, {
     workspaceId,
     memberId,
     messageId: message.id,
     body: message.body,
     at: message.receivedAt,
+    now,
     needsResponse: true,
     ...(flag ? { flag } : {}),
   });

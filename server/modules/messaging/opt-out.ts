@@ -2,6 +2,7 @@ import type { Channel, ConsentMethod } from '../../db/schema.ts';
 import { noteOptOut } from '../inbox/conversations.repo.ts';
 import { appendConsent } from '../members/consent.repo.ts';
 import type { Executor } from '../members/members.repo.ts';
+import { countP2pOptOut } from '../p2p/p2p.repo.ts';
 import { stopSurveysFor } from '../surveys/survey-engine.ts';
 import { bumpStats } from './stats.repo.ts';
 
@@ -64,6 +65,7 @@ export async function optOutMember(
   await cancelQueuedFor(executor, input);
   await noteOptOut(executor, { workspaceId: input.workspaceId, memberId: input.memberId, at: input.now });
   await stopSurveysFor(executor, input);
+  await countP2pOptOut(executor, { workspaceId: input.workspaceId, memberId: input.memberId, at: input.now });
   const recent = await lastBroadcastOf(executor, input.workspaceId, input.memberId, input.now);
   if (recent !== null) await bumpStats(executor, input.workspaceId, recent, { opted_out: 1 });
   return true;
