@@ -6,7 +6,7 @@ import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { type DatabaseHandle, openDatabase } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { seedDemoIfEmpty } from './db/seed.ts';
+import { DEMO_TEXTER_EMAIL, seedDemoIfEmpty } from './db/seed.ts';
 import { createAppJobRegistry } from './jobs/definitions.ts';
 import { createWorker } from './jobs/worker.ts';
 import { resolveAppSecret } from './lib/app-secret.ts';
@@ -62,11 +62,14 @@ async function run(mode: { http: boolean; worker: boolean; seed: boolean }) {
   const { config, logger, database } = rt;
   await migrate(rt);
   let demoReady = false;
+  let texterReady = false;
   if (mode.seed && config.seedDemo) {
     const seeded = await seedDemoIfEmpty(database.db, systemClock, config, { sampleData: { appSecret: rt.appSecret } });
     if (seeded.seeded) logger.info('seeded the demo workspace');
     const demo = await database.db.selectFrom('users').select('password_hash').where('email', '=', config.demoEmail).executeTakeFirst();
     demoReady = demo ? await verify(demo.password_hash, config.demoPassword) : false;
+    const texter = await database.db.selectFrom('users').select('password_hash').where('email', '=', DEMO_TEXTER_EMAIL).executeTakeFirst();
+    texterReady = texter ? await verify(texter.password_hash, config.demoPassword) : false;
   }
   const messaging = createMessagingRuntime({
     db: database.db,
@@ -108,6 +111,7 @@ async function run(mode: { http: boolean; worker: boolean; seed: boolean }) {
     const url = config.publicUrl.includes(`:${config.port}`) ? config.publicUrl.replace(`:${config.port}`, `:${port}`) : config.publicUrl;
     lines.push(`  Groundswell is running at ${url}`);
     lines.push(demoReady ? `  Sign in as ${config.demoEmail} with the password ${config.demoPassword}` : '  Sign in with your account.');
+    if (texterReady) lines.push(`  A volunteer texter signs in as ${DEMO_TEXTER_EMAIL} with the same password`);
     lines.push(`  API reference: ${url}/api/docs`);
   }
   if (worker) lines.push(`  Worker: ${config.workerConcurrency} jobs at a time, sending the outbox`);

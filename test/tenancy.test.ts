@@ -9,6 +9,12 @@ type OpenApi = { paths: Record<string, Record<string, { requestBody?: unknown }>
  * A valid body for every workspace route that takes one, so the walk reaches the tenancy check with a request that
  * would succeed in the caller's own workspace. A new route with a body must be added here (the walk fails otherwise).
  */
+const P2P_CAMPAIGN = {
+  name: 'Intrusion',
+  audience: { communityIds: [], tags: ['1'] },
+  script: { initial: 'Hi', answers: [{ key: 'yes', label: 'Yes' }] },
+};
+
 const BODIES: Record<string, unknown> = {
   'PATCH /api/workspaces/{workspaceId}': { name: 'Taken over' },
   'PATCH /api/workspaces/{workspaceId}/users/{userId}': { role: 'analyst' },
@@ -46,6 +52,23 @@ const BODIES: Record<string, unknown> = {
   },
   'PATCH /api/workspaces/{workspaceId}/broadcasts/{broadcastId}': { name: 'Taken over' },
   'POST /api/workspaces/{workspaceId}/broadcasts/{broadcastId}/test': { phones: ['+1 512 555 0180'] },
+  'POST /api/workspaces/{workspaceId}/surveys': { name: 'Intrusion', questions: [{ kind: 'text', prompt: 'Why?' }] },
+  'PATCH /api/workspaces/{workspaceId}/surveys/{surveyId}': { name: 'Taken over', questions: [] },
+  'POST /api/workspaces/{workspaceId}/surveys/{surveyId}/send': { memberIds: [1] },
+  'POST /api/workspaces/{workspaceId}/keywords': { keyword: 'INTRUDER', targetType: 'reply', reply: 'Hi' },
+  'PATCH /api/workspaces/{workspaceId}/keywords/{keywordId}': { reply: 'Taken over' },
+  'POST /api/workspaces/{workspaceId}/p2p/campaigns': P2P_CAMPAIGN,
+  'POST /api/workspaces/{workspaceId}/p2p/campaigns/preview': { audience: P2P_CAMPAIGN.audience, script: P2P_CAMPAIGN.script },
+  'PATCH /api/workspaces/{workspaceId}/p2p/campaigns/{campaignId}': { name: 'Taken over' },
+  'POST /api/workspaces/{workspaceId}/p2p/campaigns/{campaignId}/contacts/{contactId}/answer': { key: 'yes' },
+  'POST /api/workspaces/{workspaceId}/p2p/campaigns/{campaignId}/members/{memberId}/answer': { key: 'yes' },
+  'POST /api/workspaces/{workspaceId}/p2p/campaigns/{campaignId}/assign': { texterId: 1, count: 5 },
+  'POST /api/workspaces/{workspaceId}/conversations/{conversationId}/messages': { body: 'Intrusion' },
+  'PATCH /api/workspaces/{workspaceId}/conversations/{conversationId}': { status: 'closed' },
+  'POST /api/workspaces/{workspaceId}/conversations/{conversationId}/tags': { tag: 'stolen' },
+  'POST /api/workspaces/{workspaceId}/conversations/{conversationId}/notes': { body: 'Was here.' },
+  'POST /api/workspaces/{workspaceId}/canned-responses': { title: 'Intrusion', body: 'Hi' },
+  'PATCH /api/workspaces/{workspaceId}/canned-responses/{cannedResponseId}': { title: 'Taken over' },
 };
 
 describe.each(testDialects())('tenant isolation on %s', (dialect) => {
@@ -156,6 +179,46 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
       })
     ).json();
     idsOfB.broadcastId = broadcastOfB.id;
+    // B's community join keyword (BCIRCLE) is a keyword row of B.
+    idsOfB.keywordId = (await b.request({ method: 'GET', url: `/api/workspaces/${wsB}/keywords` })).json().keywords[0].id;
+    const surveyOfB = (
+      await b.request({
+        method: 'POST',
+        url: `/api/workspaces/${wsB}/surveys`,
+        payload: { name: 'B poll', questions: [{ kind: 'text', prompt: 'Why?' }] },
+      })
+    ).json();
+    idsOfB.surveyId = surveyOfB.id;
+    idsOfB.questionId = surveyOfB.questions[0].id;
+    const campaignOfB = (
+      await b.request({ method: 'POST', url: `/api/workspaces/${wsB}/p2p/campaigns`, payload: { ...P2P_CAMPAIGN, name: 'B turnout' } })
+    ).json();
+    idsOfB.campaignId = campaignOfB.id;
+    const now = t.clock.now();
+    idsOfB.contactId = (
+      await t.database.db
+        .insertInto('p2p_contacts')
+        .values({
+          workspace_id: wsB,
+          campaign_id: campaignOfB.id,
+          member_id: memberOfB.id,
+          texter_id: b.userId,
+          status: 'sent',
+          created_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    idsOfB.conversationId = (
+      await t.database.db
+        .insertInto('conversations')
+        .values({ workspace_id: wsB, member_id: memberOfB.id, status: 'open', last_message_at: now, created_at: now, updated_at: now })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    idsOfB.cannedResponseId = (
+      await b.request({ method: 'POST', url: `/api/workspaces/${wsB}/canned-responses`, payload: { title: 'B hello', body: 'Hi from B' } })
+    ).json().id;
     for (const id of ['accountId', 'senderId', 'broadcastId']) {
       if (!idsOfB[id]) throw new Error(`workspace B's ${id} was not created`);
     }
@@ -251,6 +314,14 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
       senders: await db.selectFrom('senders').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
       broadcasts: await db.selectFrom('broadcasts').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
       messages: await db.selectFrom('messages').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      surveys: await db.selectFrom('surveys').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      questions: await db.selectFrom('survey_questions').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      campaigns: await db.selectFrom('p2p_campaigns').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      contacts: await db.selectFrom('p2p_contacts').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      conversations: await db.selectFrom('conversations').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      conversationTags: await db.selectFrom('conversation_tags').selectAll().where('workspace_id', '=', wsB).orderBy('tag').execute(),
+      conversationNotes: await db.selectFrom('conversation_notes').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      cannedResponses: await db.selectFrom('canned_responses').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
       keys: await db
         .selectFrom('api_keys')
         .select(['id', 'name', 'role', 'revoked_at'])

@@ -4,11 +4,18 @@ import { createAccountsService } from '../modules/accounts/accounts.service.ts';
 import { recordActivities } from '../modules/activities/activities.repo.ts';
 import { joinCommunities, leaveCommunity } from '../modules/communities/communities.repo.ts';
 import { createCommunitiesService } from '../modules/communities/communities.service.ts';
+import { seedDemoInbox } from '../modules/inbox/inbox.seed.ts';
+import { seedDemoKeywords } from '../modules/keywords/keywords.service.ts';
 import { appendConsent } from '../modules/members/consent.repo.ts';
 import { normalizeMemberFields } from '../modules/members/member-fields.ts';
 import { addTags, insertMember } from '../modules/members/members.repo.ts';
 import { createSimulatorSender } from '../modules/messaging/channels.repo.ts';
+import { seedDemoP2p } from '../modules/p2p/p2p-seed.ts';
+import { seedDemoSurvey } from '../modules/surveys/surveys.service.ts';
 import type { Db } from './database.ts';
+
+/** The demo's volunteer texter; signs in with the demo password. */
+export const DEMO_TEXTER_EMAIL = 'texter@example.org';
 
 export type SeedResult = { seeded: boolean; email: string; workspaceId: number | null };
 
@@ -47,8 +54,13 @@ export async function seedDemoIfEmpty(
       settings: simulator.settings ?? {},
     });
   }
-  if (options.sampleData)
+  if (options.sampleData) {
     await seedSampleData(db, clock, config, { workspaceId: workspace.id, userId, appSecret: options.sampleData.appSecret });
+    // A volunteer texter (same password) for the inbox and P2P campaigns.
+    const texterId = await accounts.createUser({ email: DEMO_TEXTER_EMAIL, name: 'Demo Texter', password: config.demoPassword });
+    await accounts.addMember(workspace.id, texterId, 'texter');
+    await seedTwoWayTexting(db, { workspaceId: workspace.id, userId, now: clock.now() });
+  }
   return { seeded: true, email: config.demoEmail, workspaceId: workspace.id };
 }
 
@@ -313,4 +325,26 @@ async function seedSampleData(
     await tag([...SPANISH], ['spanish-speaker'], 65);
     await tag(AUSTIN.slice(0, 12), ['parent'], 55);
   });
+}
+
+/** Keywords, an open SMS survey with its keyword, saved replies and a draft P2P campaign. */
+async function seedTwoWayTexting(db: Db, input: { workspaceId: number; userId: number; now: number }) {
+  const { workspaceId, now } = input;
+  await seedDemoKeywords(db, { workspaceId, now });
+  const surveyId = await seedDemoSurvey(db, { workspaceId, now });
+  await db
+    .insertInto('keywords')
+    .values({
+      workspace_id: workspaceId,
+      keyword: 'TRANSIT',
+      target_type: 'survey',
+      target_id: surveyId,
+      reply: null,
+      link_url: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await seedDemoInbox(db, { workspaceId, now });
+  await seedDemoP2p(db, { workspaceId, userId: input.userId, now });
 }
