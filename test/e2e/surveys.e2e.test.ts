@@ -174,9 +174,20 @@ describe.each(testDialects())('surveys in a browser (%s)', (dialect) => {
   it('opens the survey, members answer by SMS, and the results count them live', async () => {
     await page.getByRole('button', { name: 'Open survey' }).click();
     await page.getByText('The survey is open: members can answer.').waitFor();
-    const surveyId = surveyPath.split('/').pop();
-    const sent = await call<{ started: number }>('POST', `/surveys/${surveyId}/send`, 200, { memberIds });
-    expect(sent.started).toBe(3);
+    // Sent from the page, to a community of the three members.
+    const riders = await call<{ id: number }>('POST', '/communities', 201, { name: 'Transit riders', visibility: 'public' });
+    await call('POST', `/communities/${riders.id}/members`, 200, { memberIds });
+    await page.getByRole('button', { name: 'Send to members…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Send to members' });
+    await dialog.getByText('Only members who agreed to receive texts').waitFor();
+    await dialog.getByRole('button', { name: 'Send', exact: true }).click();
+    await dialog.getByText('Choose at least one member, community or tag').first().waitFor();
+    await dialog.getByRole('combobox', { name: 'Communities' }).click();
+    await page.getByRole('option', { name: 'Transit riders' }).click();
+    await dialog.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(() => dialog.getByTestId('send-result').textContent(), POLL).toContain('Started 3, skipped 0');
+    await screenshot('survey-send.png');
+    await dialog.getByRole('button', { name: 'Done' }).click();
 
     await page.getByRole('tab', { name: 'Results' }).click();
     const started = page.locator('[data-counter="started"]');

@@ -41,6 +41,10 @@ describe('readNumber', () => {
     ['4 / 5', 4],
     ['4 out of 5', 4],
     ['4 stars', 4],
+    ['four stars', 4],
+    ['four out of five', 4],
+    ["I'd say 4", 4],
+    ['probably three', 3],
     ['1 star', 1],
     ['#3', 3],
     ['3!', 3],
@@ -49,7 +53,17 @@ describe('readNumber', () => {
     expect(readNumber(raw)).toBe(n);
   });
 
-  it.each(['4.5', 'four and a half', '-1', '', 'lots', '3 4'])('does not read %j', (raw) => {
+  it.each([
+    '4.5',
+    'four and a half',
+    '-1',
+    '',
+    'lots',
+    '3 4',
+    'no one knows',
+    'between 3 and 4',
+    'take the 7 bus to work every single day',
+  ])('does not read %j', (raw) => {
     expect(readNumber(raw)).toBeNull();
   });
 });

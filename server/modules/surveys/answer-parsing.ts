@@ -60,15 +60,30 @@ export function normalizeAnswer(raw: string): string {
     .replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
 }
 
-/** A whole number written as digits or a word, alone or as "4/5", "4 out of 5", "4 stars", "#4"; else null. */
+const NUMBER = `(\\d{1,3}|${Object.keys(NUMBER_WORDS).join('|')})`;
+const NUMBER_WITH_UNIT = new RegExp(`^${NUMBER}(?:\\s*(?:/|out of|of|de)\\s*${NUMBER}|\\s*(?:stars?|estrellas?|points?|pts?|puntos?))?$`);
+/** Words that make a number in a sentence something other than a whole answer ("four and a half"). */
+const FRACTION = new Set(['half', 'medio', 'media', 'point', 'punto']);
+/** Numbers as words that are too often something else in a sentence ("no one", "una vez") to be read there. */
+const AMBIGUOUS_IN_SENTENCE = new Set(['one', 'uno', 'una', 'zero', 'cero']);
+const SENTENCE_WORDS = 6;
+
+const toNumber = (token: string): number | null => (/^\d{1,3}$/.test(token) ? Number(token) : (NUMBER_WORDS[token] ?? null));
+
+/**
+ * A whole number written as digits or a word, alone or as "4/5", "four out of five", "4 stars", "#4", or the one
+ * number of a short sentence ("I'd say 4", "probably three"); else null.
+ */
 export function readNumber(text: string): number | null {
   // "-1" is no answer on any of our scales (trimming would make it "1").
   if (/^\s*[-−]\s*\d/.test(text)) return null;
   const t = normalizeAnswer(text);
-  const word = NUMBER_WORDS[t];
-  if (word !== undefined) return word;
-  const match = /^(\d{1,3})(?:\s*(?:\/|out of|of)\s*\d{1,3}|\s*(?:stars?|estrellas?|points?|pts?))?$/.exec(t);
-  return match ? Number(match[1]) : null;
+  const match = NUMBER_WITH_UNIT.exec(t);
+  if (match) return toNumber(match[1] as string);
+  const words = t.split(/[^\p{L}\p{N}]+/u).filter((word) => word !== '');
+  if (words.length > SENTENCE_WORDS || words.some((word) => FRACTION.has(word)) || /\d[.,]\d/.test(t)) return null;
+  const numbers = words.filter((word) => !AMBIGUOUS_IN_SENTENCE.has(word)).flatMap((word) => toNumber(word) ?? []);
+  return numbers.length === 1 ? (numbers[0] as number) : null;
 }
 
 /** "a", "a)", "(b)", "B.", "option b" → the letter's index (0 for A); else null. */

@@ -172,13 +172,14 @@ export function surveysRoutes(deps: { db: Db; clock: Clock }): FastifyPluginAsyn
         config: { access: 'surveys.manage' },
         schema: {
           tags: ['surveys'],
-          summary: 'Text the first question to members (up to 1,000) who gave SMS consent, inside their sending hours',
+          summary:
+            'Text the first question to members (up to 1,000 by id) and to the members of communities (sub-communities included) or with tags, each once: only those who gave SMS consent, inside their sending hours',
           params: surveyParams,
           body: sendInput,
           response: { 200: sendResult },
         },
       },
-      async (request) => surveys.send(tenantOf(request).workspaceId, request.params.surveyId, request.body.memberIds),
+      async (request) => surveys.send(tenantOf(request).workspaceId, request.params.surveyId, request.body),
     );
   };
 }

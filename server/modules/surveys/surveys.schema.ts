@@ -140,13 +140,43 @@ export const surveyResponse = z.object({
   answers: z.array(z.object({ questionId: z.number(), value: z.string(), label: z.string(), raw: z.string(), answeredAt: z.number() })),
 });
 
-export const sendInput = z.object({
-  memberIds: z
-    .array(z.number().int().positive())
-    .min(1, 'choose at least one member')
-    .max(1_000, 'send to at most 1,000 members at a time')
-    .transform((ids) => [...new Set(ids)]),
-});
+const ids = (what: string, max: number, tooMany: string) =>
+  z
+    .array(
+      z
+        .number({ error: `must be a ${what} id` })
+        .int(`must be a ${what} id`)
+        .positive(`must be a ${what} id`),
+    )
+    .max(max, tooMany)
+    .transform((list) => [...new Set(list)])
+    .default([]);
+
+const tag = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(50, 'must be at most 50 characters')
+  .transform((value) => value.toLowerCase());
+
+/** Who gets the survey: chosen members, and the members of communities (sub-communities included) or with tags. */
+export const sendInput = z
+  .object({
+    memberIds: ids('member', 1_000, 'send to at most 1,000 members at a time'),
+    communityIds: ids('community', 500, 'must list at most 500 communities'),
+    tags: z
+      .array(tag)
+      .max(100, 'must list at most 100 tags')
+      .transform((list) => [...new Set(list)])
+      .default([]),
+  })
+  .superRefine((input, ctx) => {
+    if (input.memberIds.length + input.communityIds.length + input.tags.length > 0) return;
+    for (const path of ['memberIds', 'communityIds', 'tags']) {
+      ctx.addIssue({ code: 'custom', path: [path], message: 'choose at least one member, community or tag' });
+    }
+  });
+export type SendInput = z.infer<typeof sendInput>;
 
 export const sendResult = z.object({
   started: z.number(),

@@ -4,14 +4,15 @@ import type { SurveyResponseStatus, SurveysTable } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { displayName, type Executor } from '../members/members.repo.ts';
+import { audienceBatch, resolveAudience, type SkipReason } from '../messaging/audience.ts';
 import { getDefaultSender } from '../messaging/channels.repo.ts';
 import { createQuietHours, isValidTimezone } from '../messaging/quiet-hours.ts';
 import { choiceKey, DEFAULT_SCALE, questionText } from './answer-parsing.ts';
 import { beginSurvey, type Question, questionsOf } from './survey-engine.ts';
-import type { QuestionInput, SurveyInput, SurveyPatch } from './surveys.schema.ts';
+import type { QuestionInput, SendInput, SurveyInput, SurveyPatch } from './surveys.schema.ts';
 
 // Surveys as staff manage them: definitions (draft → open → closed), live results from the tallies, responses, and
-// sending a survey to chosen members by SMS. Answering happens in survey-engine.ts.
+// sending a survey by SMS to chosen members, communities and tags. Answering happens in survey-engine.ts.
 
 type Deps = { db: Db; clock: Clock };
 type SurveyRow = Selectable<SurveysTable>;
@@ -76,6 +77,27 @@ function answerValues(q: Question): { value: string; label: string }[] {
 }
 
 const labelOf = (q: Question | undefined, value: string) => (q ? (answerValues(q).find((v) => v.value === value)?.label ?? value) : value);
+
+/** Members per transaction when a survey is sent: a batch's first questions are queued together or not at all. */
+const SEND_BATCH = 250;
+
+export type SendResult = {
+  started: number;
+  skipped: { noConsent: number; alreadyStarted: number; alreadyCompleted: number; notFound: number };
+};
+
+/** A member a survey is sent to, and why they cannot get it (checked before whether they already answer it). */
+type Recipient = { id: number; phone: string | null; timezone: string; skip: 'noConsent' | 'notFound' | null };
+
+/**
+ * The send's skip for a member of the audience: no consent (never given, or opted out), or no phone. A landline is
+ * texted like a member chosen by id (the consent rule is the survey's only filter).
+ */
+function audienceSkip(skip: SkipReason | null): Recipient['skip'] {
+  if (skip === 'no_consent' || skip === 'opted_out') return 'noConsent';
+  if (skip === 'no_address') return 'notFound';
+  return null;
+}
 
 const percent = (count: number, total: number) => (total === 0 ? 0 : Math.round((count / total) * 1000) / 10);
 
@@ -451,67 +473,143 @@ export function createSurveysService({ db, clock }: Deps) {
     };
   }
 
+  /** The survey, open, and what sending it needs: the workspace's SMS sender and its quiet hours. */
+  async function sendable(workspaceId: number, surveyId: number, communityIds: readonly number[]) {
+    const row = await requireSurvey(db, workspaceId, surveyId);
+    if (communityIds.length > 0) {
+      const found = new Set(
+        (
+          await db
+            .selectFrom('communities')
+            .select('id')
+            .where('workspace_id', '=', workspaceId)
+            .where('id', 'in', [...communityIds])
+            .execute()
+        ).map((r) => Number(r.id)),
+      );
+      const missing = communityIds.filter((id) => !found.has(id));
+      if (missing.length > 0) {
+        throw new AppError({
+          code: 'survey.invalid',
+          status: 400,
+          message: 'Some communities are not in this workspace.',
+          fields: [
+            {
+              path: 'body.communityIds',
+              message: `has ids that are not communities of this workspace: ${missing.slice(0, 20).join(', ')}`,
+            },
+          ],
+        });
+      }
+    }
+    if (row.status !== 'open') {
+      throw new AppError({ code: 'survey.not_open', status: 409, message: 'Open the survey before sending it.' });
+    }
+    const sender = await getDefaultSender(db, workspaceId, 'sms');
+    if (!sender) {
+      throw new AppError({ code: 'survey.invalid', status: 409, message: 'The workspace has no SMS sender: add one under Channels.' });
+    }
+    const workspace = await db
+      .selectFrom('workspaces')
+      .select(['timezone', 'quiet_hours_start', 'quiet_hours_end'])
+      .where('id', '=', workspaceId)
+      .executeTakeFirstOrThrow();
+    return {
+      senderId: sender.id,
+      timezone: workspace.timezone,
+      quiet: createQuietHours({ start: workspace.quiet_hours_start, end: workspace.quiet_hours_end }),
+    };
+  }
+
   /**
-   * Texts the survey's first question to chosen members: only those with SMS consent, each inside their own sending
-   * window (quiet hours), from the workspace's default SMS sender. Members already answering are not asked again.
+   * Texts the survey's first question to chosen members and to the members of communities (sub-communities included)
+   * or with tags, each once: only those with SMS consent, each inside their own sending window (quiet hours), from the
+   * workspace's default SMS sender. Members already answering are not asked again. The audience is read and started
+   * SEND_BATCH members per transaction; should the survey close meanwhile, the send stops there.
    */
-  async function send(workspaceId: number, surveyId: number, memberIds: readonly number[]) {
+  async function send(workspaceId: number, surveyId: number, input: SendInput): Promise<SendResult> {
     const now = clock.now();
-    return db.transaction().execute(async (trx) => {
+    const { senderId, timezone, quiet } = await sendable(workspaceId, surveyId, input.communityIds);
+    const result: SendResult = { started: 0, skipped: { noConsent: 0, alreadyStarted: 0, alreadyCompleted: 0, notFound: 0 } };
+
+    /** Starts the survey for one batch of members, in the caller's transaction; false once the survey is no longer open. */
+    async function startBatch(trx: Executor, recipients: readonly Recipient[]): Promise<boolean> {
       const row = await requireSurvey(trx, workspaceId, surveyId);
-      if (row.status !== 'open') {
-        throw new AppError({ code: 'survey.not_open', status: 409, message: 'Open the survey before sending it.' });
-      }
-      const sender = await getDefaultSender(trx, workspaceId, 'sms');
-      if (!sender) {
-        throw new AppError({ code: 'survey.invalid', status: 409, message: 'The workspace has no SMS sender: add one under Channels.' });
-      }
-      const workspace = await trx
-        .selectFrom('workspaces')
-        .select(['timezone', 'quiet_hours_start', 'quiet_hours_end'])
-        .where('id', '=', workspaceId)
-        .executeTakeFirstOrThrow();
-      const quiet = createQuietHours({ start: workspace.quiet_hours_start, end: workspace.quiet_hours_end });
-      const members = await trx
-        .selectFrom('members')
-        .select(['id', 'phone', 'timezone', 'sms_consent'])
-        .where('workspace_id', '=', workspaceId)
-        .where('id', 'in', [...memberIds])
-        .where('merged_into', 'is', null)
-        .where('erased_at', 'is', null)
-        .execute();
+      if (row.status !== 'open') return false;
+      if (recipients.length === 0) return true;
       const existing = await trx
         .selectFrom('survey_responses')
         .select(['member_id', 'status'])
         .where('workspace_id', '=', workspaceId)
         .where('survey_id', '=', surveyId)
-        .where('member_id', 'in', [...memberIds])
+        .where(
+          'member_id',
+          'in',
+          recipients.map((r) => r.id),
+        )
         .execute();
       const statusOf = new Map(existing.map((e) => [e.member_id, e.status]));
-      const result = {
-        started: 0,
-        skipped: { noConsent: 0, alreadyStarted: 0, alreadyCompleted: 0, notFound: memberIds.length - members.length },
-      };
-      for (const member of members) {
+      for (const member of recipients) {
         const status = statusOf.get(member.id);
-        if (!member.phone) result.skipped.notFound += 1;
-        else if (member.sms_consent !== 'granted') result.skipped.noConsent += 1;
+        if (member.phone === null || member.skip === 'notFound') result.skipped.notFound += 1;
+        else if (member.skip === 'noConsent') result.skipped.noConsent += 1;
         else if (status === 'completed') result.skipped.alreadyCompleted += 1;
         else if (status !== undefined) result.skipped.alreadyStarted += 1;
         else {
-          const zone = isValidTimezone(member.timezone) ? member.timezone : workspace.timezone;
+          const zone = isValidTimezone(member.timezone) ? member.timezone : timezone;
           const sendAt = quiet.nextAllowed(now, zone);
           const started = await beginSurvey(
             trx,
-            { workspaceId, surveyId, memberId: member.id, phone: member.phone, senderId: sender.id, now },
+            { workspaceId, surveyId, memberId: member.id, phone: member.phone, senderId, now },
             { sendAt, expiresAt: quiet.windowEnd(sendAt, zone) },
           );
           if (started === 'started') result.started += 1;
           else result.skipped.alreadyStarted += 1;
         }
       }
-      return result;
-    });
+      return true;
+    }
+
+    for (let i = 0; i < input.memberIds.length; i += SEND_BATCH) {
+      const ids = input.memberIds.slice(i, i + SEND_BATCH);
+      const open = await db.transaction().execute(async (trx) => {
+        const members = await trx
+          .selectFrom('members')
+          .select(['id', 'phone', 'timezone', 'sms_consent'])
+          .where('workspace_id', '=', workspaceId)
+          .where('id', 'in', ids)
+          .where('merged_into', 'is', null)
+          .where('erased_at', 'is', null)
+          .execute();
+        result.skipped.notFound += ids.length - members.length;
+        return startBatch(
+          trx,
+          members.map(
+            (m): Recipient => ({ id: m.id, phone: m.phone, timezone: m.timezone, skip: m.sms_consent === 'granted' ? null : 'noConsent' }),
+          ),
+        );
+      });
+      if (!open) return result;
+    }
+
+    if (input.communityIds.length === 0 && input.tags.length === 0) return result;
+    // Communities and tags: streamed by member id, the same reading as a broadcast's (see audience.ts).
+    const audience = await resolveAudience(db, workspaceId, { communityIds: input.communityIds, tags: input.tags });
+    const listed = new Set(input.memberIds);
+    let after = 0;
+    for (;;) {
+      const batch = await db.transaction().execute(async (trx) => {
+        const members = await audienceBatch(trx, workspaceId, audience, after, SEND_BATCH, {
+          only: { names: false, email: false, postalCode: false },
+        });
+        const recipients = members
+          .filter((m) => !listed.has(m.id))
+          .map((m): Recipient => ({ id: m.id, phone: m.phone, timezone: m.timezone, skip: audienceSkip(m.skip) }));
+        return { open: await startBatch(trx, recipients), last: members.at(-1)?.id, full: members.length === SEND_BATCH };
+      });
+      if (!batch.open || !batch.full || batch.last === undefined) return result;
+      after = batch.last;
+    }
   }
 
   return { list, get, create, update, setStatus, remove, results, questionAnswers, responses, send };

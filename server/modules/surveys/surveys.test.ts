@@ -409,6 +409,106 @@ describe.each(testDialects())('SMS surveys on %s', (dialect) => {
     expect((notOpen.json() as Problem).code).toBe('survey.not_open');
   });
 
+  async function community(name: string, parentId?: number) {
+    const response = await api('POST', '/communities', { name, visibility: 'public', ...(parentId ? { parentId } : {}) });
+    expect(response.statusCode, response.body).toBe(201);
+    return (response.json() as { id: number }).id;
+  }
+  async function join(communityId: number, memberIds: number[]) {
+    const response = await api('POST', `/communities/${communityId}/members`, { memberIds });
+    expect(response.statusCode, response.body).toBe(200);
+  }
+  async function sendTo(surveyId: number, audience: { memberIds?: number[]; communityIds?: number[]; tags?: string[] }) {
+    const response = await api('POST', `/surveys/${surveyId}/send`, audience);
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json() as { started: number; skipped: Record<string, number> };
+  }
+  const firstQuestion =
+    'Three quick questions about getting around.\nHow do you get to work?\nA) Transit\nB) Bike\nC) Car\nGroundswell Demo: Reply STOP to opt out';
+
+  it('sending to communities reaches their consenting members, sub-communities included, each once', async () => {
+    const survey = await openSurvey();
+    const network = await community('Climate Network');
+    const austin = await community('Austin', network);
+    const houston = await community('Houston', network);
+    const elsewhere = await community('Elsewhere');
+    const [ana, ben, cy, dee, eve] = [await member(), await member(), await member({ consent: false }), await member(), await member()];
+    await join(austin, [ana.id, cy.id, dee.id]);
+    await join(houston, [ana.id]);
+    await join(network, [ben.id]);
+    await join(elsewhere, [eve.id]);
+    // Dee left Austin: an ended membership is not in the audience.
+    expect((await api('DELETE', `/communities/${austin}/members/${dee.id}`)).statusCode).toBe(204);
+
+    // Ana is in two of the chosen communities (and under the third): one question.
+    expect(await sendTo(survey.id, { communityIds: [network, austin, houston] })).toEqual({
+      started: 2,
+      skipped: { noConsent: 1, alreadyStarted: 0, alreadyCompleted: 0, notFound: 0 },
+    });
+    expect(await bodiesTo(ana.phone)).toEqual([firstQuestion]);
+    expect(await bodiesTo(ben.phone)).toEqual([firstQuestion]);
+    for (const person of [cy, dee, eve]) expect(await outbound(person.phone)).toEqual([]);
+    // Chosen both by id and through a community, a member is counted once.
+    expect(await sendTo(survey.id, { memberIds: [eve.id, ana.id], communityIds: [austin] })).toEqual({
+      started: 1,
+      skipped: { noConsent: 1, alreadyStarted: 1, alreadyCompleted: 0, notFound: 0 },
+    });
+    expect(await bodiesTo(ana.phone)).toEqual([firstQuestion]);
+    expect(await bodiesTo(eve.phone)).toEqual([firstQuestion]);
+    expect((await api('GET', `/surveys/${survey.id}`)).json()).toMatchObject({ startedCount: 3 });
+  });
+
+  it('sending to a tag reaches the tagged members; a large community is sent in batches, each member once', async () => {
+    const survey = await openSurvey();
+    const [fay, gus, hal] = [await member(), await member(), await member()];
+    for (const person of [fay, gus]) {
+      const tagged = await api('POST', `/members/${person.id}/tags`, { tag: 'Volunteer' });
+      expect(tagged.statusCode, tagged.body).toBe(204);
+    }
+    expect(await sendTo(survey.id, { tags: [' VOLUNTEER'] })).toMatchObject({ started: 2, skipped: { noConsent: 0, alreadyStarted: 0 } });
+    expect(await bodiesTo(fay.phone)).toEqual([firstQuestion]);
+    expect(await outbound(hal.phone)).toEqual([]);
+
+    // More members than one transaction takes (250): every one is asked once.
+    const big = await community('Everyone');
+    const crowd = [];
+    for (let i = 0; i < 260; i += 1) crowd.push((await member()).id);
+    await join(big, [...crowd, fay.id]);
+    expect(await sendTo(survey.id, { communityIds: [big], tags: ['volunteer'] })).toEqual({
+      started: 260,
+      skipped: { noConsent: 0, alreadyStarted: 2, alreadyCompleted: 0, notFound: 0 },
+    });
+    const asked = await db()
+      .selectFrom('messages')
+      .select(['member_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('workspace_id', '=', ws)
+      .where('direction', '=', 'out')
+      .where('member_id', 'in', crowd)
+      .groupBy('member_id')
+      .execute();
+    expect(asked).toHaveLength(260);
+    expect(asked.every((row) => Number(row.n) === 1)).toBe(true);
+  });
+
+  it('a send names someone to send to, and only communities of the workspace', async () => {
+    const survey = await openSurvey();
+    const empty = await api('POST', `/surveys/${survey.id}/send`, { memberIds: [], tags: [] });
+    expect(empty.statusCode).toBe(400);
+    expect(((empty.json() as Problem).errors ?? []).map((e) => e.path).sort()).toEqual([
+      'body.communityIds',
+      'body.memberIds',
+      'body.tags',
+    ]);
+    expect((await api('POST', `/surveys/${survey.id}/send`, {})).statusCode).toBe(400);
+    const austin = await community('Austin');
+    const foreign = await api('POST', `/surveys/${survey.id}/send`, { communityIds: [austin, 999_999] });
+    expect(foreign.statusCode).toBe(400);
+    expect((foreign.json() as Problem).errors).toEqual([
+      { path: 'body.communityIds', message: 'has ids that are not communities of this workspace: 999999' },
+    ]);
+    expect(await db().selectFrom('survey_responses').select('id').where('survey_id', '=', survey.id).execute()).toEqual([]);
+  });
+
   it('a keyword start asks the first question, resumes, and tells a member who finished', async () => {
     const survey = await openSurvey({ name: 'Quick', questions: [{ kind: 'yes_no', prompt: 'Coming Saturday?' }] });
     const gus = await member();

@@ -13,6 +13,7 @@ import { type Survey, useSurvey } from '../api/get-survey.ts';
 import { useSetSurveyStatus } from '../api/set-survey-status.ts';
 import { useUpdateSurvey } from '../api/update-survey.ts';
 import { draftOf, draftProblem, inputOf, newDraft, type QuestionDraft, QuestionEditor } from './question-editor.tsx';
+import { SendSurveyModal } from './send-survey-modal.tsx';
 import { SurveyResponses } from './survey-responses.tsx';
 import { SurveyResults } from './survey-results.tsx';
 import { SurveyStatusBadge } from './survey-status-badge.tsx';
@@ -39,6 +40,7 @@ function SurveyView(props: { survey: Survey }) {
   const manage = can('surveys.manage');
   // A draft opens on its questions; an open or closed survey on its results.
   const [tab, setTab] = useState<string | null>(survey.status === 'draft' ? 'questions' : 'results');
+  const [sending, setSending] = useState(false);
 
   const changeStatus = (action: 'open' | 'close') =>
     setStatus.mutate(action, {
@@ -61,6 +63,7 @@ function SurveyView(props: { survey: Survey }) {
                     {survey.status === 'closed' ? 'Reopen' : 'Open survey'}
                   </Button>
                 )}
+                {survey.status === 'open' && <Button onClick={() => setSending(true)}>Send to members…</Button>}
                 {survey.status === 'open' && (
                   <ConfirmButton
                     title="Close this survey?"
@@ -91,6 +94,10 @@ function SurveyView(props: { survey: Survey }) {
           </Group>
         }
       />
+      {/* Mounted while open, so the communities are read fresh each time. */}
+      {manage && survey.status === 'open' && sending && (
+        <SendSurveyModal opened onClose={() => setSending(false)} workspaceId={workspaceId} surveyId={surveyId} />
+      )}
       <KeywordsCard survey={survey} />
       <Tabs value={tab} onChange={setTab} keepMounted={false} mt="md">
         <Tabs.List mb="md">
