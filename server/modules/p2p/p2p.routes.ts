@@ -10,18 +10,23 @@ import { workspaceParams } from '../accounts/accounts.schema.ts';
 import {
   answerInput,
   answerView,
+  assignInput,
   assignmentView,
+  assignView,
   campaignInput,
+  campaignMemberParams,
   campaignParams,
   campaignPatch,
   campaignSummary,
   campaignView,
   contactParams,
+  memberScriptView,
   previewInput,
   previewView,
   queueView,
   sendView,
   takeView,
+  texterOption,
 } from './p2p.schema.ts';
 import { createP2pService, type Texter } from './p2p.service.ts';
 
@@ -140,6 +145,38 @@ export function p2pRoutes(deps: { db: Db; clock: Clock }): FastifyPluginAsyncZod
       );
     }
 
+    app.get(
+      `${base}/texters`,
+      {
+        config: { access: 'p2p.manage' },
+        schema: {
+          tags,
+          summary: 'People of the workspace whose role can text, who contacts can be handed to',
+          params: workspaceParams,
+          response: { 200: z.object({ users: z.array(texterOption) }) },
+        },
+      },
+      async (request) => p2p.texters(tenantOf(request).workspaceId),
+    );
+
+    app.post(
+      `${base}/campaigns/:campaignId/assign`,
+      {
+        config: { access: 'p2p.manage' },
+        schema: {
+          tags,
+          summary: 'Hand up to `count` contacts nobody has yet to a texter of the workspace, atomically (no batch-size cap)',
+          params: campaignParams,
+          body: assignInput,
+          response: { 200: assignView },
+        },
+      },
+      async (request) => {
+        const tenant = tenantOf(request);
+        return p2p.assign(tenant.actor, tenant.workspaceId, request.params.campaignId, request.body);
+      },
+    );
+
     // ── The texter ───────────────────────────────────────────────────────────
 
     app.get(
@@ -226,6 +263,43 @@ export function p2pRoutes(deps: { db: Db; clock: Clock }): FastifyPluginAsyncZod
       },
       async (request) =>
         p2p.answer(tenantOf(request).workspaceId, request.params.campaignId, request.params.contactId, request.body.key, texterOf(request)),
+    );
+
+    app.get(
+      `${base}/campaigns/:campaignId/members/:memberId`,
+      {
+        config: { access: 'p2p.text' },
+        schema: {
+          tags,
+          summary: "The campaign's question for a member's conversation: its answers with their follow-ups rendered, and the answer so far",
+          params: campaignMemberParams,
+          response: { 200: memberScriptView },
+        },
+      },
+      async (request) =>
+        p2p.memberScript(tenantOf(request).workspaceId, request.params.campaignId, request.params.memberId, texterOf(request)),
+    );
+
+    app.post(
+      `${base}/campaigns/:campaignId/members/:memberId/answer`,
+      {
+        config: { access: 'p2p.text' },
+        schema: {
+          tags,
+          summary: "Record a member's answer from their conversation (the contact is found by member), like the contact's answer",
+          params: campaignMemberParams,
+          body: answerInput,
+          response: { 200: answerView },
+        },
+      },
+      async (request) =>
+        p2p.answerMember(
+          tenantOf(request).workspaceId,
+          request.params.campaignId,
+          request.params.memberId,
+          request.body.key,
+          texterOf(request),
+        ),
     );
   };
 }

@@ -11,6 +11,7 @@ export const DEFAULT_BATCH_SIZE = 50;
 
 export const campaignParams = workspaceParams.extend({ campaignId: idParam });
 export const contactParams = campaignParams.extend({ contactId: idParam });
+export const campaignMemberParams = campaignParams.extend({ memberId: idParam });
 
 const text = (max: number) => z.string().max(max, `must be at most ${max.toLocaleString('en-US')} characters`);
 const name = z.string().trim().min(1, 'is required').max(120, 'must be at most 120 characters');
@@ -192,3 +193,39 @@ export const answerView = z.object({
   tagsAdded: z.array(z.string()),
   followUp: z.string().nullable().describe("The answer's follow-up text, rendered, for the texter to send from the inbox"),
 });
+
+export const memberScriptView = z.object({
+  campaign: z.object({ id: z.number(), name: z.string(), status }),
+  contactId: z.number(),
+  question: z.string().nullable(),
+  answers: z.array(
+    z.object({
+      key: z.string(),
+      label: z.string(),
+      tag: z.string().nullable(),
+      reply: z.string().nullable().describe('The follow-up rendered for this member, as the caller would send it'),
+    }),
+  ),
+  answer: z.string().nullable().describe('The answer key recorded for this member, if any'),
+});
+
+export const MAX_ASSIGN = 10_000;
+
+export const assignInput = z.object({
+  texterId: z.number({ error: 'must be a user id' }).int('must be a user id').positive('must be a user id'),
+  count: z
+    .number({ error: 'must be a number of contacts' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(MAX_ASSIGN, `must be at most ${MAX_ASSIGN.toLocaleString('en-US')}`),
+});
+export type AssignInput = z.infer<typeof assignInput>;
+
+export const assignView = z.object({
+  texterId: z.number(),
+  moved: z.number().describe('Pending contacts handed to the texter by this request (fewer than asked when fewer were left)'),
+  assigned: z.number().describe('Unsent contacts the texter now holds'),
+  available: z.number().describe('Contacts no texter has yet'),
+});
+
+export const texterOption = z.object({ id: z.number(), name: z.string(), role: z.string() });

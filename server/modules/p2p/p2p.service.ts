@@ -1,3 +1,4 @@
+import { can, ROLES } from '../../../common/roles.ts';
 import { analyzeSms } from '../../../common/sms-encoding.ts';
 import type { Db } from '../../db/database.ts';
 import type { P2pCampaignStatus } from '../../db/schema.ts';
@@ -34,6 +35,7 @@ import {
   transitionCampaign,
 } from './p2p.repo.ts';
 import {
+  type AssignInput,
   type CampaignInput,
   type CampaignPatch,
   type CampaignView,
@@ -59,6 +61,10 @@ export type Texter = { userId: number; canManage: boolean };
 
 const DAY = 86_400_000;
 const TEXTING: readonly P2pCampaignStatus[] = ['loading', 'active'];
+/** An organizer may hand contacts over while a campaign is paused too (to rebalance texters before resuming). */
+const ASSIGNABLE: readonly P2pCampaignStatus[] = ['loading', 'active', 'paused'];
+/** Roles whose members can text, so can be handed contacts. */
+const TEXTER_ROLES = ROLES.filter((role) => can(role, 'p2p.text'));
 
 const notFound = () =>
   new AppError({ code: 'p2p.not_found', status: 404, message: 'There is no P2P campaign with this id in the workspace.' });
@@ -156,6 +162,16 @@ export function createP2pService({ db, clock }: Deps) {
   async function userFirstName(executor: Executor, userId: number) {
     const user = await executor.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst();
     return firstNameOf(user?.name ?? '');
+  }
+
+  /** What a script's texts need besides the member: the texter's first name, the workspace name, the community. */
+  async function textContext(workspaceId: number, row: CampaignRow, texterUserId: number) {
+    const ws = await workspaceOf(db, workspaceId);
+    return {
+      texterFirstName: await userFirstName(db, texterUserId),
+      workspaceName: ws.name,
+      community: await communityOf(db, workspaceId, storedAudience(row.audience).communityIds),
+    };
   }
 
   const auditOf = (executor: Executor, actor: Actor, row: CampaignRow, action: string, data?: Record<string, unknown>) =>
@@ -493,7 +509,7 @@ export function createP2pService({ db, clock }: Deps) {
     executor: Executor,
     workspaceId: number,
     campaignId: number,
-    where: { texterId: number; contactId?: number },
+    where: { texterId: number; contactId?: number; memberId?: number },
   ) {
     let query = executor
       .selectFrom('p2p_contacts as c')
@@ -519,6 +535,7 @@ export function createP2pService({ db, clock }: Deps) {
       .where('c.workspace_id', '=', workspaceId)
       .where('c.campaign_id', '=', campaignId);
     if (where.contactId !== undefined) query = query.where('c.id', '=', where.contactId);
+    else if (where.memberId !== undefined) query = query.where('c.member_id', '=', where.memberId);
     else query = query.where('c.texter_id', '=', where.texterId).where('c.status', '=', 'assigned');
     return query.orderBy('c.id').limit(500).execute();
   }
@@ -746,9 +763,7 @@ export function createP2pService({ db, clock }: Deps) {
     const row = await requireRow(db, workspaceId, campaignId);
     const script = storedScript(row.script);
     const chosen = script.answers.find((a) => a.key === key);
-    const ws = await workspaceOf(db, workspaceId);
-    const texterFirstName = await userFirstName(db, texter.userId);
-    const community = await communityOf(db, workspaceId, storedAudience(row.audience).communityIds);
+    const context = await textContext(workspaceId, row, texter.userId);
     return db.transaction().execute(async (trx) => {
       const [contact] = await contactsWithMembers(trx, workspaceId, campaignId, { texterId: texter.userId, contactId });
       if (!contact) throw contactNotFound();
@@ -790,8 +805,85 @@ export function createP2pService({ db, clock }: Deps) {
         contactId,
         answer: { key: chosen.key, label: chosen.label },
         tagsAdded,
-        followUp: chosen.reply ? renderFor(chosen.reply, contact, { texterFirstName, workspaceName: ws.name, community }) : null,
+        followUp: chosen.reply ? renderFor(chosen.reply, contact, context) : null,
       };
+    });
+  }
+
+  /**
+   * The contact of a campaign for a member (the inbox knows members, not contacts): its texter's, or an organizer's.
+   * None in this campaign (a member of another workspace included) is a 404; another texter's is refused.
+   */
+  async function memberContact(executor: Executor, workspaceId: number, campaignId: number, memberId: number, texter: Texter) {
+    const [contact] = await contactsWithMembers(executor, workspaceId, campaignId, { texterId: texter.userId, memberId });
+    if (!contact) throw contactNotFound();
+    if (contact.texter_id !== texter.userId && !texter.canManage) throw notYours();
+    return contact;
+  }
+
+  /** What the texter needs in the member's conversation: the question, its answers with their follow-ups, the answer so far. */
+  async function memberScript(workspaceId: number, campaignId: number, memberId: number, texter: Texter) {
+    const row = await requireRow(db, workspaceId, campaignId);
+    const contact = await memberContact(db, workspaceId, campaignId, memberId, texter);
+    const script = storedScript(row.script);
+    const context = await textContext(workspaceId, row, texter.userId);
+    return {
+      campaign: { id: row.id, name: row.name, status: row.status },
+      contactId: contact.id,
+      question: script.question,
+      answers: script.answers.map((a) => ({
+        key: a.key,
+        label: a.label,
+        tag: a.tag ?? null,
+        reply: a.reply ? renderFor(a.reply, contact, context) : null,
+      })),
+      answer: contact.answer,
+    };
+  }
+
+  /** Records the member's answer from their conversation: the contact is found by member, then answered as usual. */
+  async function answerMember(workspaceId: number, campaignId: number, memberId: number, key: string, texter: Texter) {
+    await requireRow(db, workspaceId, campaignId);
+    const contact = await memberContact(db, workspaceId, campaignId, memberId, texter);
+    return answer(workspaceId, campaignId, contact.id, key, texter);
+  }
+
+  /** People of the workspace whose role can text, who an organizer can hand contacts to. */
+  async function texters(workspaceId: number) {
+    const rows = await db
+      .selectFrom('workspace_users as wu')
+      .innerJoin('users as u', 'u.id', 'wu.user_id')
+      .select(['u.id', 'u.name', 'wu.role'])
+      .where('wu.workspace_id', '=', workspaceId)
+      .where('wu.role', 'in', TEXTER_ROLES)
+      .orderBy('u.name')
+      .execute();
+    return { users: rows.map((r) => ({ id: Number(r.id), name: r.name, role: r.role })) };
+  }
+
+  /**
+   * An organizer hands up to `count` pending contacts to a texter, atomically (the claim a texter's take makes, without
+   * the batch-size cap): two assignments or takes at once never hand out the same contact.
+   */
+  async function assign(actor: Actor, workspaceId: number, campaignId: number, input: AssignInput) {
+    const row = await requireRow(db, workspaceId, campaignId);
+    if (!ASSIGNABLE.includes(row.status)) throw wrongState(row.status, 'handed to texters');
+    const staff = await db
+      .selectFrom('workspace_users')
+      .select('role')
+      .where('workspace_id', '=', workspaceId)
+      .where('user_id', '=', input.texterId)
+      .executeTakeFirst();
+    if (!staff) throw invalid([{ path: 'body.texterId', message: 'is not a user of this workspace' }]);
+    if (!can(staff.role, 'p2p.text')) {
+      throw invalid([{ path: 'body.texterId', message: `has the ${staff.role} role, which cannot text: choose a texter` }]);
+    }
+    return db.transaction().execute(async (trx) => {
+      const now = clock.now();
+      const moved = await claimContacts(trx, { workspaceId, campaignId, texterId: input.texterId, limit: input.count, now });
+      await auditOf(trx, actor, row, 'p2p.assigned', { texterId: input.texterId, asked: input.count, moved });
+      const held = (await texterCounts(trx, workspaceId, [campaignId], input.texterId)).get(campaignId)?.assigned ?? 0;
+      return { texterId: input.texterId, moved, assigned: held, available: await countPending(trx, workspaceId, campaignId) };
     });
   }
 
@@ -811,5 +903,9 @@ export function createP2pService({ db, clock }: Deps) {
     send,
     skip,
     answer,
+    memberScript,
+    answerMember,
+    texters,
+    assign,
   };
 }

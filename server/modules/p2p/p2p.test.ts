@@ -374,6 +374,151 @@ describe.each(testDialects())('P2P campaigns on %s', (dialect) => {
     expect((await ok<{ stats: { answers: unknown } }>('GET', `/p2p/campaigns/${campaignId}`)).stats.answers).toEqual({ yes: 1 });
   });
 
+  it("records an answer from the member's conversation for the contact's texter only", async () => {
+    const streets = await community('Safe Streets');
+    const rosa = await member('Rosa', streets);
+    const campaignId = await activeCampaign(streets);
+    const tess = await texter('Tess Texter', 'tess@example.org');
+    const tom = await texter('Tom Texter', 'tom@example.org');
+    await ok('POST', `/p2p/campaigns/${campaignId}/take`, undefined, tess);
+    const [contact] = (await ok<Queue>('GET', `/p2p/campaigns/${campaignId}/queue`, undefined, tess)).contacts;
+    await ok('POST', `/p2p/campaigns/${campaignId}/contacts/${contact?.id}/send`, undefined, tess);
+    // The inbox knows the member and the campaign of the conversation, not the contact.
+    const conversation = await db().selectFrom('conversations').selectAll().where('member_id', '=', rosa.id).executeTakeFirstOrThrow();
+    expect(conversation.campaign_id).toBe(campaignId);
+    const path = `/p2p/campaigns/${campaignId}/members/${rosa.id}`;
+
+    expect(await ok('GET', path, undefined, tess)).toEqual({
+      campaign: { id: campaignId, name: 'Rally turnout', status: 'active' },
+      contactId: contact?.id,
+      question: 'Coming Saturday?',
+      answers: [
+        { key: 'yes', label: 'Yes, coming', tag: 'rally-yes', reply: 'Great, Rosa! See you at 10 at City Hall.' },
+        { key: 'no', label: 'Cannot come', tag: null, reply: null },
+      ],
+      answer: null,
+    });
+
+    // Another texter can neither see nor answer it; nothing is recorded.
+    for (const response of [await api('GET', path, undefined, tom), await api('POST', `${path}/answer`, { key: 'yes' }, tom)]) {
+      expect([response.statusCode, response.json().code]).toEqual([409, 'p2p.contact_not_yours']);
+    }
+    const unknown = await api('POST', `${path}/answer`, { key: 'perhaps' }, tess);
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().errors).toEqual([{ path: 'body.key', message: 'must be one of yes, no' }]);
+    expect(await db().selectFrom('activities').select('id').where('type', '=', 'answered').execute()).toEqual([]);
+
+    expect(await ok('POST', `${path}/answer`, { key: 'yes' }, tess)).toEqual({
+      contactId: contact?.id,
+      answer: { key: 'yes', label: 'Yes, coming' },
+      tagsAdded: ['rally-yes'],
+      followUp: 'Great, Rosa! See you at 10 at City Hall.',
+    });
+    const activities = await db()
+      .selectFrom('activities')
+      .selectAll()
+      .where('member_id', '=', rosa.id)
+      .where('type', '=', 'answered')
+      .execute();
+    expect(activities).toHaveLength(1);
+    expect(activities[0]).toMatchObject({ subject_type: 'p2p_campaign', subject_id: campaignId });
+    expect(JSON.parse(activities[0]?.data ?? '{}')).toMatchObject({ key: 'yes', contactId: contact?.id, question: 'Coming Saturday?' });
+    expect((await ok<{ tags: string[] }>('GET', `/members/${rosa.id}`)).tags).toContain('rally-yes');
+    expect((await ok<{ answer: string | null }>('GET', path, undefined, tess)).answer).toBe('yes');
+
+    // A member who is no contact of the campaign, or a member of another workspace: not found.
+    const outsider = await member('Outsider', await community('Elsewhere'));
+    const other = (await owner.request({ method: 'POST', url: '/api/workspaces', payload: { name: 'Other Org' } })).json().id as number;
+    const theirs = await owner.request({
+      method: 'POST',
+      url: `/api/workspaces/${other}/members`,
+      payload: { firstName: 'Theirs', phone: '+1 512 555 0199' },
+    });
+    expect(theirs.statusCode, theirs.body).toBe(201);
+    for (const memberId of [outsider.id, theirs.json().id as number]) {
+      const missing = await api('POST', `/p2p/campaigns/${campaignId}/members/${memberId}/answer`, { key: 'yes' }, tess);
+      expect([missing.statusCode, missing.json().code]).toEqual([404, 'p2p.contact_not_found']);
+      expect((await api('GET', `/p2p/campaigns/${campaignId}/members/${memberId}`)).statusCode).toBe(404);
+    }
+  });
+
+  it('lets an organizer hand a texter exactly the contacts asked for, only to a texter of the workspace', async () => {
+    const streets = await community('Safe Streets');
+    for (let i = 0; i < 5; i++) await member(`M${i}`, streets);
+    const campaignId = await activeCampaign(streets, { batchSize: 2 });
+    const tess = await texter('Tess Texter', 'tess@example.org');
+    const texters = await ok<{ users: { id: number; name: string; role: string }[] }>('GET', '/p2p/texters');
+    expect(texters.users).toContainEqual({ id: tess.userId, name: 'Tess Texter', role: 'texter' });
+    expect((await api('GET', '/p2p/texters', undefined, tess)).statusCode).toBe(403);
+
+    // More than the batch size: an organizer's assignment is not capped by it.
+    expect(await ok('POST', `/p2p/campaigns/${campaignId}/assign`, { texterId: tess.userId, count: 3 })).toEqual({
+      texterId: tess.userId,
+      moved: 3,
+      assigned: 3,
+      available: 2,
+    });
+    const held = await db()
+      .selectFrom('p2p_contacts')
+      .select('id')
+      .where('campaign_id', '=', campaignId)
+      .where('texter_id', '=', tess.userId)
+      .where('status', '=', 'assigned')
+      .execute();
+    expect(held).toHaveLength(3);
+    expect((await ok<Queue>('GET', `/p2p/campaigns/${campaignId}/queue`, undefined, tess)).contacts).toHaveLength(3);
+    const stats = (await ok<{ stats: { texters: unknown[]; pending: number } }>('GET', `/p2p/campaigns/${campaignId}`)).stats;
+    expect(stats.pending).toBe(2);
+    expect(stats.texters).toEqual([{ userId: tess.userId, name: 'Tess Texter', assigned: 3, sent: 0 }]);
+    // Asking for more than is left hands over what is left.
+    expect(await ok('POST', `/p2p/campaigns/${campaignId}/assign`, { texterId: tess.userId, count: 10 })).toMatchObject({
+      moved: 2,
+      assigned: 5,
+      available: 0,
+    });
+
+    // An analyst cannot text; a user of another workspace is not ours; a texter cannot assign.
+    const inv = await ok<{ acceptUrl: string }>('POST', '/invitations', { email: 'ann@example.org', role: 'analyst' });
+    const accepted = await t.app.inject({
+      method: 'POST',
+      url: `/api/invitations/${new URL(inv.acceptUrl).pathname.split('/').pop()}/accept`,
+      payload: { name: 'Ann Analyst', password: 'counting-all-day' },
+    });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    const ann = await signIn(t.app, 'ann@example.org', 'counting-all-day');
+    const other = (await owner.request({ method: 'POST', url: '/api/workspaces', payload: { name: 'Other Org' } })).json().id as number;
+    const otherInv = await owner.request({
+      method: 'POST',
+      url: `/api/workspaces/${other}/invitations`,
+      payload: { email: 'olga@example.org', role: 'texter' },
+    });
+    expect(otherInv.statusCode, otherInv.body).toBeLessThan(300);
+    const olgaAccepted = await t.app.inject({
+      method: 'POST',
+      url: `/api/invitations/${new URL(otherInv.json().acceptUrl).pathname.split('/').pop()}/accept`,
+      payload: { name: 'Olga Other', password: 'texting-elsewhere' },
+    });
+    expect(olgaAccepted.statusCode, olgaAccepted.body).toBe(200);
+    const olga = await signIn(t.app, 'olga@example.org', 'texting-elsewhere');
+
+    const refusals: [number, string][] = [
+      [ann.userId, 'has the analyst role, which cannot text: choose a texter'],
+      [olga.userId, 'is not a user of this workspace'],
+    ];
+    for (const [texterId, message] of refusals) {
+      const refused = await api('POST', `/p2p/campaigns/${campaignId}/assign`, { texterId, count: 1 });
+      expect([refused.statusCode, refused.json().code]).toEqual([400, 'p2p.invalid']);
+      expect(refused.json().errors).toEqual([{ path: 'body.texterId', message }]);
+    }
+    expect(texters.users.map((u) => u.id)).not.toContain(olga.userId);
+    const zero = await api('POST', `/p2p/campaigns/${campaignId}/assign`, { texterId: tess.userId, count: 0 });
+    expect([zero.statusCode, zero.json().errors]).toEqual([400, [{ path: 'body.count', message: 'must be at least 1' }]]);
+    const byTexter = await api('POST', `/p2p/campaigns/${campaignId}/assign`, { texterId: tess.userId, count: 1 }, tess);
+    expect(byTexter.statusCode).toBe(403);
+    const owned = await db().selectFrom('p2p_contacts').select('texter_id').where('campaign_id', '=', campaignId).execute();
+    expect(owned.map((c) => c.texter_id)).toEqual([tess.userId, tess.userId, tess.userId, tess.userId, tess.userId]);
+  });
+
   it('seeds a draft demo campaign whose script renders', async () => {
     const streets = await community('Safe Streets');
     await member('Rosa', streets);

@@ -10,4 +10,6 @@ export const inboxKeys = {
   assignees: (workspaceId: string) => ['workspace', workspaceId, 'inbox', 'assignees'] as const,
   canned: (workspaceId: string) => ['workspace', workspaceId, 'inbox', 'canned'] as const,
   communities: (workspaceId: string) => ['workspace', workspaceId, 'communities', 'options', 'inbox'] as const,
+  campaignQuestion: (workspaceId: string, campaignId: number, memberId: number) =>
+    ['workspace', workspaceId, 'inbox', 'campaign-question', campaignId, memberId] as const,
 };

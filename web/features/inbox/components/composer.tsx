@@ -1,6 +1,5 @@
 import { Alert, Button, Chip, Group, Menu, Stack, Text, Textarea, Tooltip } from '@mantine/core';
 import { IconBulb, IconSend, IconTemplate } from '@tabler/icons-react';
-import { useState } from 'react';
 import { analyzeSms } from '../../../../common/sms-encoding.ts';
 import { ApiError } from '../../../lib/api-client.ts';
 import { errorDetail } from '../../../lib/errors.ts';
@@ -10,16 +9,19 @@ import { useSendReply } from '../api/send-reply.ts';
 import { fullTime } from './display.ts';
 
 /**
- * Where a person types the answer: Enter sends, Shift+Enter starts a new line. Saved replies and suggested answers
- * fill the box (the person still reads and sends). The segment count is the phone network's.
+ * Where a person types the answer: Enter sends, Shift+Enter starts a new line. Saved replies, suggested answers and a
+ * campaign answer's follow-up fill the box (the person still reads and sends), so the text is held by the panel. The
+ * segment count is the phone network's.
  */
 export function Composer(props: {
   workspaceId: string;
   conversationId: number;
   lastMessageId: number | undefined;
   disabledReason: string | null;
+  body: string;
+  onBodyChange: (body: string) => void;
 }) {
-  const [body, setBody] = useState('');
+  const { body, onBodyChange: setBody } = props;
   const send = useSendReply(props.workspaceId);
   const suggestions = useSuggestions(props.workspaceId, props.conversationId, props.disabledReason === null);
   const analysis = analyzeSms(body);

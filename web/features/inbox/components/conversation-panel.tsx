@@ -27,6 +27,7 @@ import { useAssignees } from '../api/list-assignees.ts';
 import { useMarkRead } from '../api/mark-read.ts';
 import { useRemoveTag } from '../api/remove-tag.ts';
 import { useUpdateConversation } from '../api/update-conversation.ts';
+import { CampaignAnswers } from './campaign-answers.tsx';
 import { Composer } from './composer.tsx';
 import { fullTime } from './display.ts';
 import { Thread } from './thread.tsx';
@@ -60,6 +61,7 @@ function Loaded(props: { data: ConversationDetail; onBack?: (() => void) | undef
   const { workspaceId, can, user } = useCurrentWorkspace();
   const { conversation, member, thread } = props.data;
   const update = useUpdateConversation(workspaceId);
+  const [draft, setDraft] = useState('');
   const assignees = useAssignees(workspaceId, can('inbox.manage'));
   const change = (patch: Parameters<typeof update.mutate>[0]['patch']) =>
     update.mutate({ conversationId: conversation.id, patch }, { onError: (error) => notifyError(error) });
@@ -157,11 +159,16 @@ function Loaded(props: { data: ConversationDetail; onBack?: (() => void) | undef
       <Card withBorder padding="xs">
         <Thread messages={thread.messages} hasMore={thread.hasMore} />
       </Card>
+      {conversation.campaign && can('p2p.text') && (
+        <CampaignAnswers campaign={conversation.campaign} memberId={member.id} onFollowUp={disabledReason === null && setDraft} />
+      )}
       <Composer
         workspaceId={workspaceId}
         conversationId={conversation.id}
         lastMessageId={thread.messages.at(-1)?.id}
         disabledReason={disabledReason}
+        body={draft}
+        onBodyChange={setDraft}
       />
       <Tags conversationId={conversation.id} tags={conversation.tags} editable={can('inbox.reply')} />
       <Notes data={props.data} editable={can('inbox.reply')} />

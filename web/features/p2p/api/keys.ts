@@ -8,6 +8,7 @@ export const p2pKeys = {
   preview: (workspaceId: string, input: unknown) => ['workspace', workspaceId, 'p2p', 'preview', input] as const,
   assignments: (workspaceId: string) => ['workspace', workspaceId, 'p2p', 'assignments'] as const,
   queue: (workspaceId: string, campaignId: string) => ['workspace', workspaceId, 'p2p', 'queue', campaignId] as const,
+  texters: (workspaceId: string) => ['workspace', workspaceId, 'p2p', 'texters'] as const,
   senders: (workspaceId: string) => ['workspace', workspaceId, 'senders', 'p2p'] as const,
   communityOptions: (workspaceId: string) => ['workspace', workspaceId, 'communities', 'options', 'p2p'] as const,
 };

@@ -1,9 +1,11 @@
 import { Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { Campaign } from '../api/get-campaign.ts';
+import { AssignContacts } from './assign-contacts.tsx';
 
-/** The campaign's counters, answers per key and initials per texter. */
+/** The campaign's counters, answers per key and initials per texter, and handing contacts to a texter. */
 export function CampaignStats(props: { campaign: Campaign }) {
-  const { stats, script } = props.campaign;
+  const { stats, script, status } = props.campaign;
+  const assignable = status === 'loading' || status === 'active' || status === 'paused';
   const counters = [
     ['Contacts', stats.contacts],
     ['Not taken yet', stats.pending],
@@ -73,6 +75,7 @@ export function CampaignStats(props: { campaign: Campaign }) {
               </Table.Tbody>
             </Table>
           )}
+          {assignable && <AssignContacts campaignId={props.campaign.id} pending={stats.pending} />}
         </Stack>
       </SimpleGrid>
     </Stack>
