@@ -19,6 +19,12 @@ export type OutboundSms = {
   mediaUrls: string[];
   /** Epoch ms after which the provider must not deliver (the member's quiet hours start); null: no limit. */
   validUntil: number | null;
+  /**
+   * Sent to many at once (a broadcast, an automation, a P2P initial) rather than an answer inside a conversation.
+   * Providers ignore it; the simulator makes up member replies only to these, so a person texting in through the
+   * simulator is not interrupted by replies they did not write.
+   */
+  bulk?: boolean;
   /** Absolute URL the provider should post status callbacks to (PUBLIC_URL based, includes `?m=<messageId>`). */
   statusCallbackUrl: string;
   /** Aborts the request (worker shutdown, timeout). */

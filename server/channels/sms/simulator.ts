@@ -50,7 +50,7 @@ function seeded(seed: number): () => number {
 
 type Plan = { status: StatusUpdate['status']; errorCode: string | null; reply: string | null };
 
-function plan(to: string, settings: SimulatorSettings, random: () => number): Plan {
+function plan(to: string, bulk: boolean, settings: SimulatorSettings, random: () => number): Plan {
   const script = to.slice(-4);
   if (script === '0001') return { status: 'failed', errorCode: '30003', reply: null };
   if (script === '0002') return { status: 'failed', errorCode: '21610', reply: null };
@@ -61,6 +61,8 @@ function plan(to: string, settings: SimulatorSettings, random: () => number): Pl
     return { status: 'failed', errorCode: CARRIER_ERRORS[Math.floor(random() * CARRIER_ERRORS.length)] ?? '30003', reply: null };
   }
   let reply: string | null = null;
+  // Made-up replies answer texts sent to many; an answer inside a conversation is left to the person texting in.
+  if (!bulk) return { status: 'delivered', errorCode: null, reply };
   if (random() < settings.optOutRate) reply = OPT_OUTS[Math.floor(random() * OPT_OUTS.length)] ?? 'STOP';
   else if (random() < settings.replyRate) reply = REPLIES[Math.floor(random() * REPLIES.length)] ?? 'Thanks!';
   return { status: 'delivered', errorCode: null, reply };
@@ -91,7 +93,7 @@ export function createSimulatorAdapter(options: { settings: Record<string, unkno
     provider: 'simulator',
     async send(message) {
       const providerId = `SIM${randomToken(12)}`;
-      const outcome = plan(message.to, settings, random);
+      const outcome = plan(message.to, message.bulk ?? false, settings, random);
       const at = delay();
       later(at, async () => {
         await context.sink.status(context.accountId, [

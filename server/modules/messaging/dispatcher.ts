@@ -263,6 +263,7 @@ export function createDispatcher(options: DispatcherOptions) {
               body: message.body,
               mediaUrls: message.media_urls ? (JSON.parse(message.media_urls) as string[]) : [],
               validUntil: message.expires_at,
+              bulk: message.kind === 'broadcast' || message.kind === 'automation' || message.kind === 'p2p',
               statusCallbackUrl: callbackUrl(sender.account, message.id),
             })
           : await pooled.adapter.send({
