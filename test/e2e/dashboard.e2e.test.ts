@@ -1,17 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
+import { builtDashboard, launchChromium, SCREENSHOTS } from '../helpers/browser.ts';
 
 // The dashboard in headless Chromium against the real app (fresh database, seeded demo workspace).
 // The dashboard is built from the current sources into a temporary folder, so the test never runs a stale build.
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = 'test-results/screenshots';
 const NAV = ['Members', 'Communities', 'Messages', 'Inbox', 'Actions', 'Workflows', 'Spaces', 'Social', 'Analytics', 'Settings'];
 
 /** Visible and inside the viewport (the collapsed phone navbar is slid off-screen, not hidden). */
@@ -35,12 +29,7 @@ describe('dashboard in a browser', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    distDir = mkdtempSync(join(tmpdir(), 'groundswell-web-'));
-    await build({
-      configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)),
-      build: { outDir: distDir },
-      logLevel: 'error',
-    });
+    distDir = await builtDashboard();
     t = await buildTestApp({ env: { WEB_DIST: distDir } });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const address = t.app.server.address();
@@ -49,19 +38,7 @@ describe('dashboard in a browser', () => {
     const row = await t.database.db.selectFrom('workspaces').select('name').where('id', '=', t.demo.workspaceId).executeTakeFirstOrThrow();
     workspaceName = row.name;
 
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(10_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -70,7 +47,6 @@ describe('dashboard in a browser', () => {
   afterAll(async () => {
     await browser?.close();
     await t?.close();
-    if (distDir) rmSync(distDir, { recursive: true, force: true });
   });
 
   it('refuses a wrong password with a message', async () => {

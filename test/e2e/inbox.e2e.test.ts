@@ -1,9 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppJobRegistry } from '../../server/jobs/definitions.ts';
 import { createWorker, type Worker } from '../../server/jobs/worker.ts';
@@ -11,54 +6,26 @@ import { createLogger } from '../../server/lib/logger.ts';
 import type { Dispatcher } from '../../server/modules/messaging/dispatcher.ts';
 import { createMessagingRuntime, type MessagingRuntime } from '../../server/modules/messaging/runtime.ts';
 import { buildTestApp, type Client, signIn, TEST_APP_SECRET, type TestApp } from '../helpers/app.ts';
+import { builtDashboard, capture, launchChromium } from '../helpers/browser.ts';
 import { testDialects } from '../helpers/db.ts';
 
 // The inbox in headless Chromium against the real app: a member texts in through the simulator, a volunteer texter
 // on a phone-sized screen sees it arrive, opens it and answers with Enter, while an organizer's dashboard (a second
 // browser) shows the conversation move — assigned to the texter, answered, delivered — without reloading.
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = 'test-results/screenshots';
 const POLL = { timeout: 15_000 };
 const ROSA = { firstName: 'Rosa', lastName: 'Parks', phone: '+15125550141' };
-
-async function capture(page: Page, name: string): Promise<void> {
-  await page.waitForTimeout(400);
-  const size = page.viewportSize() ?? { width: 1280, height: 900 };
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  await page.setViewportSize({ width: size.width, height: Math.min(Math.max(height, size.height), 4000) });
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}` });
-  await page.setViewportSize(size);
-}
 
 let distDir: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  distDir = mkdtempSync(join(tmpdir(), 'groundswell-web-'));
-  await build({
-    configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)),
-    build: { outDir: distDir },
-    logLevel: 'error',
-  });
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  distDir = await builtDashboard();
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (distDir) rmSync(distDir, { recursive: true, force: true });
 });
 
 describe.each(testDialects())('the inbox in a browser (%s)', (dialect) => {

@@ -1,45 +1,23 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type Client, signIn, type TestApp } from '../helpers/app.ts';
+import { builtDashboard, capture, launchChromium } from '../helpers/browser.ts';
 import { testDialects } from '../helpers/db.ts';
 
 // Keywords in headless Chromium against the real app: the empty state, creating a join keyword and a link keyword
 // with the form's live checks and the server's 409, a member texting the word through the simulator and the uses
 // counter moving, then deleting a keyword after confirming.
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = 'test-results/screenshots';
-
-async function capture(page: Page, name: string): Promise<void> {
-  await page.waitForTimeout(300);
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}`, fullPage: false });
-}
-
 let distDir: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  distDir = mkdtempSync(join(tmpdir(), 'groundswell-web-'));
-  await build({
-    configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)),
-    build: { outDir: distDir },
-    logLevel: 'error',
-  });
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-sync', '--no-first-run'],
-  });
+  distDir = await builtDashboard();
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (distDir) rmSync(distDir, { recursive: true, force: true });
 });
 
 describe.each(testDialects())('keywords in a browser (%s)', (dialect) => {

@@ -1,70 +1,33 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppJobRegistry } from '../../server/jobs/definitions.ts';
 import { createWorker, type Worker } from '../../server/jobs/worker.ts';
 import { createLogger } from '../../server/lib/logger.ts';
 import { buildTestApp, signIn, TEST_APP_SECRET, type TestApp } from '../helpers/app.ts';
+import { builtDashboard, capture, launchChromium } from '../helpers/browser.ts';
 import { testDialects } from '../helpers/db.ts';
 
 // Members, imports and communities in headless Chromium against the real app (fresh database, demo workspace, a job
 // worker for the import): import a CSV through the wizard, find a member, read their timeline and consent ledger,
 // and see the community tree with its counts. The dashboard is built from the current sources into a temp folder.
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = 'test-results/screenshots';
 const FIXTURE = fileURLToPath(new URL('../fixtures/imports/action-network.csv', import.meta.url));
 /** How long a poll waits for the screen to catch up (vitest's default second is short on a busy machine). */
 const POLL = { timeout: 15_000 };
 const WORDING = 'I agree to receive recurring texts from Climate Austin. Msg & data rates may apply. Reply STOP to opt out.';
-
-/**
- * A screenshot of the whole page. The viewport is stretched to the page's height first: in a plain full-page capture
- * the app shell's fixed header and navbar are painted in the middle of the image.
- */
-async function capture(page: Page, name: string): Promise<void> {
-  // Let modals and notifications finish their entrance transition.
-  await page.waitForTimeout(400);
-  const size = page.viewportSize() ?? { width: 1280, height: 900 };
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  await page.setViewportSize({ width: size.width, height: Math.min(Math.max(height, size.height), 4000) });
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}` });
-  await page.setViewportSize(size);
-}
 
 // Built once, shared by the runs on each database.
 let distDir: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  distDir = mkdtempSync(join(tmpdir(), 'groundswell-web-'));
-  await build({
-    configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)),
-    build: { outDir: distDir },
-    logLevel: 'error',
-  });
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  distDir = await builtDashboard();
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (distDir) rmSync(distDir, { recursive: true, force: true });
 });
 
 describe.each(testDialects())('members, imports and communities in a browser (%s)', (dialect) => {

@@ -1,9 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppJobRegistry } from '../../server/jobs/definitions.ts';
 import { createWorker, type Worker } from '../../server/jobs/worker.ts';
@@ -11,6 +6,7 @@ import { createLogger } from '../../server/lib/logger.ts';
 import type { Dispatcher } from '../../server/modules/messaging/dispatcher.ts';
 import { createMessagingRuntime, type MessagingRuntime } from '../../server/modules/messaging/runtime.ts';
 import { buildTestApp, type Client, signIn, TEST_APP_SECRET, type TestApp } from '../helpers/app.ts';
+import { builtDashboard, capture, launchChromium } from '../helpers/browser.ts';
 import { testDialects } from '../helpers/db.ts';
 
 // Broadcasts in headless Chromium against the real app, sending through the built-in simulator: compose a broadcast
@@ -18,8 +14,6 @@ import { testDialects } from '../helpers/db.ts';
 // deliveries, text STOP from the simulated phone, and see the channel and compliance settings. The job worker and the
 // dispatcher run in this process beside the HTTP server, as `groundswell start` runs them.
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = 'test-results/screenshots';
 /** How long a poll waits for the screen to catch up (vitest's default second is short on a busy machine). */
 const POLL = { timeout: 15_000 };
 const WORDING = 'I agree to receive recurring texts from Climate Austin. Msg & data rates may apply. Reply STOP to opt out.';
@@ -31,47 +25,16 @@ const MEMBERS = [
   { firstName: 'Ben', lastName: 'Hale', phone: '+15125550124', consent: false },
 ] as const;
 
-/**
- * A screenshot of the whole page. The viewport is stretched to the page's height first: in a plain full-page capture
- * the app shell's fixed header and navbar are painted in the middle of the image.
- */
-async function capture(page: Page, name: string): Promise<void> {
-  await page.waitForTimeout(400);
-  const size = page.viewportSize() ?? { width: 1280, height: 900 };
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  await page.setViewportSize({ width: size.width, height: Math.min(Math.max(height, size.height), 4000) });
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}` });
-  await page.setViewportSize(size);
-}
-
 let distDir: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  distDir = mkdtempSync(join(tmpdir(), 'groundswell-web-'));
-  await build({
-    configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)),
-    build: { outDir: distDir },
-    logLevel: 'error',
-  });
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  distDir = await builtDashboard();
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (distDir) rmSync(distDir, { recursive: true, force: true });
 });
 
 type Stats = { queued: number; sent: number; delivered: number; failed: number; finished: number };

@@ -1,11 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type Client, signIn, type TestApp } from '../helpers/app.ts';
+import { builtDashboard, launchChromium, SCREENSHOTS } from '../helpers/browser.ts';
 import { testDialects } from '../helpers/db.ts';
 import { consentingMember } from '../helpers/messaging.ts';
 
@@ -13,8 +9,6 @@ import { consentingMember } from '../helpers/messaging.ts';
 // 50 contacts and sends every initial by pressing Enter, one keypress per text, as the issue's "50 initials by hand in
 // under a minute" asks. The elapsed time is printed, not asserted.
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = 'test-results/screenshots';
 const POLL = { timeout: 15_000 };
 const CONTACTS = 50;
 
@@ -22,22 +16,12 @@ let distDir: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  distDir = mkdtempSync(join(tmpdir(), 'groundswell-web-'));
-  await build({
-    configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)),
-    build: { outDir: distDir },
-    logLevel: 'error',
-  });
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-sync', '--no-first-run'],
-  });
+  distDir = await builtDashboard();
+  browser = await launchChromium();
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (distDir) rmSync(distDir, { recursive: true, force: true });
 });
 
 describe.each(testDialects())('P2P texting in a browser (%s)', (dialect) => {

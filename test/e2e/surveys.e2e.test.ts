@@ -1,22 +1,16 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppJobRegistry } from '../../server/jobs/definitions.ts';
 import { createWorker, type Worker } from '../../server/jobs/worker.ts';
 import { createLogger } from '../../server/lib/logger.ts';
 import { buildTestApp, type Client, signIn, TEST_APP_SECRET, type TestApp } from '../helpers/app.ts';
+import { builtDashboard, capture, launchChromium } from '../helpers/browser.ts';
 import { testDialects } from '../helpers/db.ts';
 
 // SMS surveys in headless Chromium against the real app: an organizer builds a survey (a multiple-choice question and
 // a 1–5 scale), opens it and sends it to members; the members answer from the simulated phone, and the results page
 // counts their answers live. The job worker runs in this process, as `groundswell start` runs it.
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = 'test-results/screenshots';
 const POLL = { timeout: 15_000 };
 const WORDING = 'I agree to receive recurring texts from Climate Austin. Msg & data rates may apply. Reply STOP to opt out.';
 const MEMBERS = [
@@ -25,42 +19,16 @@ const MEMBERS = [
   { firstName: 'Amara', phone: '+15125550133', answers: ['(b)', 'three'] },
 ] as const;
 
-async function capture(page: Page, name: string): Promise<void> {
-  await page.waitForTimeout(400);
-  const size = page.viewportSize() ?? { width: 1280, height: 900 };
-  const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  await page.setViewportSize({ width: size.width, height: Math.min(Math.max(height, size.height), 4000) });
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}` });
-  await page.setViewportSize(size);
-}
-
 let distDir: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  distDir = mkdtempSync(join(tmpdir(), 'groundswell-web-'));
-  await build({
-    configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)),
-    build: { outDir: distDir },
-    logLevel: 'error',
-  });
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  distDir = await builtDashboard();
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (distDir) rmSync(distDir, { recursive: true, force: true });
 });
 
 describe.each(testDialects())('surveys in a browser (%s)', (dialect) => {
