@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Dialect } from '../server/db/database.ts';
+import { actionPageBenchmark } from './action-page.ts';
 import { callbacksBenchmark } from './callbacks.ts';
 import { DatabaseUnreachableError, describeUrl, dropAllBenchDatabases } from './database.ts';
 import { DEFAULT_SENDS, dispatchBenchmark } from './dispatch.ts';
@@ -19,13 +20,14 @@ const BENCHMARKS: Record<string, Benchmark> = {
   fanout: fanoutBenchmark,
   dispatch: dispatchBenchmark,
   callbacks: callbacksBenchmark,
+  'action-page': actionPageBenchmark,
 };
 
 const USAGE = `Usage: npm run bench -- [names…] [options]
 
 Benchmarks (default: all):
 ${Object.entries(BENCHMARKS)
-  .map(([name, b]) => `  ${name.padEnd(9)} ${b.describe}`)
+  .map(([name, b]) => `  ${name.padEnd(11)} ${b.describe}`)
   .join('\n')}
 
 Options:

@@ -37,6 +37,10 @@ export const PERMISSIONS = {
   'inbox.manage': ['owner', 'admin', 'organizer'],
   'p2p.manage': ['owner', 'admin', 'organizer'],
   'p2p.text': ['owner', 'admin', 'organizer', 'texter'],
+  'actions.read': everyone,
+  'actions.manage': ['owner', 'admin', 'organizer'],
+  /** Checking people in at an event (a leader at the door). */
+  'events.checkin': ['owner', 'admin', 'organizer', 'moderator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -19,10 +19,16 @@ import { type Logger, loggable } from './lib/logger.ts';
 import { randomToken, sha256 } from './lib/tokens.ts';
 import { accountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
+import { actionsRoutes } from './modules/actions/actions.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { createCallPageService } from './modules/calls/call-page.service.ts';
+import { callsRoutes } from './modules/calls/calls.routes.ts';
+import { createCallsService } from './modules/calls/calls.service.ts';
 import { communitiesRoutes } from './modules/communities/communities.routes.ts';
 import { createCommunitiesService } from './modules/communities/communities.service.ts';
 import { createJoinService } from './modules/communities/join.service.ts';
+import { eventsRoutes } from './modules/events/events.routes.ts';
+import { createRsvpService } from './modules/events/rsvp.service.ts';
 import { importsRoutes } from './modules/imports/imports.routes.ts';
 import { createImportsService } from './modules/imports/imports.service.ts';
 import { inboxRoutes } from './modules/inbox/inbox.routes.ts';
@@ -40,8 +46,14 @@ import { createMessagingRuntime, type MessagingRuntime } from './modules/messagi
 import { messagingSettingsRoutes } from './modules/messaging/settings.routes.ts';
 import { webhookRoutes } from './modules/messaging/webhooks.routes.ts';
 import { p2pRoutes } from './modules/p2p/p2p.routes.ts';
+import { petitionsRoutes } from './modules/petitions/petitions.routes.ts';
 import { surveysRoutes } from './modules/surveys/surveys.routes.ts';
+import { createWebSurveys } from './modules/surveys/web-survey.ts';
+import { callPages } from './pages/call.routes.ts';
+import { eventPages } from './pages/event.routes.ts';
 import { joinPages } from './pages/join.routes.ts';
+import { petitionPages } from './pages/petition.routes.ts';
+import { surveyPages } from './pages/survey.routes.ts';
 import { unsubscribePages } from './pages/unsubscribe.routes.ts';
 
 export type AppDeps = {
@@ -150,9 +162,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(linkRoutes({ db, clock, appSecret: deps.appSecret, config }));
   await app.register(unsubscribePages({ db, clock, appSecret: deps.appSecret, config }));
   await app.register(keywordsRoutes({ db, clock }));
-  await app.register(surveysRoutes({ db, clock }));
+  await app.register(surveysRoutes({ db, clock, config }));
+  await app.register(surveyPages({ surveys: createWebSurveys({ db, clock, appSecret: deps.appSecret }), config }), { prefix: '/p' });
   await app.register(inboxRoutes({ db, clock }));
   await app.register(p2pRoutes({ db, clock }));
+  await app.register(actionsRoutes({ db }));
+  await app.register(eventsRoutes({ db, clock, config }));
+  await app.register(eventPages({ rsvps: createRsvpService({ db, clock, appSecret: deps.appSecret, config }), clock, config }), {
+    prefix: '/p',
+  });
+  await app.register(callsRoutes({ calls: createCallsService({ db, clock, config }) }));
+  await app.register(callPages({ calls: createCallPageService({ db, clock, appSecret: deps.appSecret }), config }), { prefix: '/p' });
+  await app.register(petitionsRoutes({ db, clock, config }));
+  await app.register(petitionPages({ db, clock, appSecret: deps.appSecret, config }), { prefix: '/p' });
 
   await registerDashboard(app, config.webDist);
   return app;

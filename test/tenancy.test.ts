@@ -69,6 +69,22 @@ const BODIES: Record<string, unknown> = {
   'POST /api/workspaces/{workspaceId}/conversations/{conversationId}/notes': { body: 'Was here.' },
   'POST /api/workspaces/{workspaceId}/canned-responses': { title: 'Intrusion', body: 'Hi' },
   'PATCH /api/workspaces/{workspaceId}/canned-responses/{cannedResponseId}': { title: 'Taken over' },
+  'POST /api/workspaces/{workspaceId}/events': {
+    title: 'Intrusion',
+    location: 'Here',
+    shifts: [{ date: '2030-01-05', start: '10:00', end: '12:00' }],
+  },
+  'PATCH /api/workspaces/{workspaceId}/events/{eventId}': { title: 'Taken over' },
+  'POST /api/workspaces/{workspaceId}/events/{eventId}/rsvps/{rsvpId}/attendance': { status: 'attended' },
+  'POST /api/workspaces/{workspaceId}/calls': { title: 'Intrusion', targetMode: 'fixed', script: 'Hi' },
+  'PATCH /api/workspaces/{workspaceId}/calls/{callId}': { title: 'Taken over', fixedTargets: [] },
+  'POST /api/workspaces/{workspaceId}/petitions': { title: 'Intrusion', goal: 10 },
+  'PATCH /api/workspaces/{workspaceId}/petitions/{actionId}': { title: 'Taken over' },
+  'POST /api/workspaces/{workspaceId}/call-targets/officials/import': {
+    csv: 'name,district,phone\nX,TX-1,+12025550100\n',
+    mode: 'replace',
+  },
+  'POST /api/workspaces/{workspaceId}/call-targets/districts/import': { csv: 'zip,district\n78701,TX-1\n', mode: 'replace' },
 };
 
 describe.each(testDialects())('tenant isolation on %s', (dialect) => {
@@ -219,6 +235,49 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
     idsOfB.cannedResponseId = (
       await b.request({ method: 'POST', url: `/api/workspaces/${wsB}/canned-responses`, payload: { title: 'B hello', body: 'Hi from B' } })
     ).json().id;
+    await b.request({
+      method: 'POST',
+      url: `/api/workspaces/${wsB}/call-targets/officials/import`,
+      payload: { csv: 'name,district,phone\nB Rep,TX-1,+12025550101\n', mode: 'replace' },
+    });
+    await b.request({
+      method: 'POST',
+      url: `/api/workspaces/${wsB}/call-targets/districts/import`,
+      payload: { csv: 'zip,district\n78701,TX-1\n', mode: 'replace' },
+    });
+    idsOfB.officialId = (await b.request({ method: 'GET', url: `/api/workspaces/${wsB}/call-targets/officials` })).json().officials[0].id;
+    idsOfB.districtId = (await b.request({ method: 'GET', url: `/api/workspaces/${wsB}/call-targets/districts` })).json().districts[0].id;
+    idsOfB.callId = (
+      await b.request({
+        method: 'POST',
+        url: `/api/workspaces/${wsB}/calls`,
+        payload: { title: 'B call', targetMode: 'fixed', script: 'Hi', fixedTargets: [{ name: 'B Mayor', phone: '+12025550102' }] },
+      })
+    ).json().id;
+    idsOfB.actionId = (
+      await b.request({ method: 'POST', url: `/api/workspaces/${wsB}/petitions`, payload: { title: 'B petition', target: 'B council' } })
+    ).json().id;
+    const eventOfB = (
+      await b.request({
+        method: 'POST',
+        url: `/api/workspaces/${wsB}/events`,
+        payload: { title: 'B rally', location: 'B Park', shifts: [{ date: '2030-01-05', start: '10:00', end: '12:00' }] },
+      })
+    ).json();
+    idsOfB.eventId = eventOfB.id;
+    idsOfB.shiftId = eventOfB.shifts[0].id;
+    idsOfB.rsvpId = (
+      await t.database.db
+        .insertInto('event_rsvps')
+        .values({
+          ...{ workspace_id: wsB, action_id: eventOfB.id, shift_id: eventOfB.shifts[0].id, member_id: memberOfB.id, status: 'going' },
+          ...{ friend_name: null, friend_phone: null, source: null, ref: null, ip: null, phone_prefix: null, checked_in_at: null },
+          ...{ checkin_method: null, day_reminder_at: null, day_reminder_message_id: null, hour_reminder_at: null },
+          ...{ hour_reminder_message_id: null, feedback_at: null, feedback_message_id: null, created_at: now, updated_at: now },
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     for (const id of ['accountId', 'senderId', 'broadcastId']) {
       if (!idsOfB[id]) throw new Error(`workspace B's ${id} was not created`);
     }
@@ -322,6 +381,24 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
       conversationTags: await db.selectFrom('conversation_tags').selectAll().where('workspace_id', '=', wsB).orderBy('tag').execute(),
       conversationNotes: await db.selectFrom('conversation_notes').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
       cannedResponses: await db.selectFrom('canned_responses').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      events: await db
+        .selectFrom('actions')
+        .selectAll()
+        .where('workspace_id', '=', wsB)
+        .where('type', '=', 'event')
+        .orderBy('id')
+        .execute(),
+      eventShifts: await db.selectFrom('event_shifts').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      eventRsvps: await db.selectFrom('event_rsvps').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      petitions: await db
+        .selectFrom('actions')
+        .selectAll()
+        .where('workspace_id', '=', wsB)
+        .where('type', '=', 'petition')
+        .orderBy('id')
+        .execute(),
+      callTargets: await db.selectFrom('call_targets').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      callDistricts: await db.selectFrom('call_districts').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
       keys: await db
         .selectFrom('api_keys')
         .select(['id', 'name', 'role', 'revoked_at'])

@@ -140,6 +140,13 @@ export type Database = {
   conversation_tags: ConversationTagsTable;
   conversation_notes: ConversationNotesTable;
   canned_responses: CannedResponsesTable;
+  actions: ActionsTable;
+  petition_signatures: PetitionSignaturesTable;
+  call_targets: CallTargetsTable;
+  call_districts: CallDistrictsTable;
+  call_logs: CallLogsTable;
+  event_shifts: EventShiftsTable;
+  event_rsvps: EventRsvpsTable;
 };
 
 /** The job queue (server/jobs/queue.ts). `payload` is JSON text; times are epoch milliseconds. */
@@ -266,7 +273,7 @@ export type MembershipsTable = {
 };
 
 /** What a keyword does: join a community, start a survey, answer with a link, or only answer. */
-export type KeywordTarget = 'community' | 'survey' | 'link' | 'reply';
+export type KeywordTarget = 'community' | 'survey' | 'link' | 'reply' | 'action';
 /** exact: the whole text is the keyword; first_word: the text starts with it ("CLIMATE please"). */
 export type KeywordMatch = 'exact' | 'first_word';
 
@@ -275,7 +282,7 @@ export type KeywordsTable = {
   workspace_id: number;
   keyword: string;
   target_type: KeywordTarget;
-  /** The community or survey; 0 for link and reply keywords. */
+  /** The community, survey or action; 0 for link and reply keywords. */
   target_id: number;
   match: Generated<KeywordMatch>;
   /** The auto-reply (Liquid); NULL: the product's default for the target. */
@@ -702,6 +709,156 @@ export type CannedResponsesTable = {
   body: string;
   created_by: number | null;
   archived_at: number | null;
+  created_at: number;
+  updated_at: number;
+};
+
+// ── Actions ──────────────────────────────────────────────────────────────
+
+export type ActionType = 'petition' | 'event' | 'call' | 'survey' | 'share' | 'story';
+export type ActionStatus = 'draft' | 'published' | 'closed';
+
+export type ActionsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  type: ActionType;
+  slug: string;
+  title: string;
+  summary: Generated<string>;
+  description: Generated<string>;
+  status: ActionStatus;
+  community_id: number | null;
+  /** The SMS consent checkbox's words; NULL: the workspace's default wording. */
+  consent_wording: string | null;
+  /** The next step shown after taking part (ladder of engagement). */
+  next_action_id: number | null;
+  share_text: Generated<string>;
+  image_url: string | null;
+  /** JSON: the kind's own settings. */
+  settings: Generated<string>;
+  goal: number | null;
+  /** Signatures, RSVPs, calls … kept as a counter (never counted from the rows). */
+  taken_count: Generated<number>;
+  /** Kind 'survey': the survey answered on the page (the same one members answer by SMS). */
+  survey_id: number | null;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+  published_at: number | null;
+  closed_at: number | null;
+};
+
+// ── Calls to representatives (server/modules/calls) ─────────────────────
+
+export type CallOutcome = 'reached' | 'voicemail' | 'busy' | 'no_answer';
+
+/** Officials of the workspace's dataset (action_id NULL) and the fixed targets of a call action. */
+export type CallTargetsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  action_id: number | null;
+  name: string;
+  title: Generated<string>;
+  office: Generated<string>;
+  district: Generated<string>;
+  phone: string;
+  party: string | null;
+  position: Generated<number>;
+  created_at: number;
+};
+
+/** Postal code → district (several rows per code when it lies in several districts). */
+export type CallDistrictsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  postal_code: string;
+  district: string;
+  created_at: number;
+};
+
+/** One member's call to one target for an action, with the outcome they reported. */
+export type CallLogsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  action_id: number;
+  member_id: number;
+  target_id: number | null;
+  target_name: string;
+  target_key: string;
+  outcome: CallOutcome;
+  created_at: number;
+};
+
+// ── Petitions ────────────────────────────────────────────────────────────
+
+/** One signature per member and petition (server/modules/petitions). */
+export type PetitionSignaturesTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  action_id: number;
+  member_id: number;
+  comment: string | null;
+  /** 1: the signer agreed to appear in the public signer list. */
+  public: Generated<number>;
+  public_name: string | null;
+  public_place: string | null;
+  source: string | null;
+  medium: string | null;
+  ref: string | null;
+  referred_by: number | null;
+  /** The signer's own share code (?ref=…). */
+  ref_code: string;
+  ip: string | null;
+  phone_prefix: string | null;
+  created_at: number;
+};
+
+// ── Events ───────────────────────────────────────────────────────────────
+
+export type RsvpStatus = 'going' | 'waitlisted' | 'cancelled' | 'attended' | 'no_show';
+
+export type EventShiftsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  action_id: number;
+  starts_at: number;
+  ends_at: number;
+  /** Seats, guests included; NULL: no limit. */
+  capacity: number | null;
+  /** 1: a full shift takes a waitlist. */
+  waitlist: Generated<number>;
+  /** Seats taken by RSVPs going (guests included): a counter, never counted from the rows. */
+  going_count: Generated<number>;
+  waitlist_count: Generated<number>;
+  attended_count: Generated<number>;
+  /** The code shown at the door for self check-in. */
+  checkin_code: string;
+  created_at: number;
+  updated_at: number;
+};
+
+export type EventRsvpsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  action_id: number;
+  shift_id: number;
+  member_id: number;
+  status: RsvpStatus;
+  guests: Generated<number>;
+  friend_name: string | null;
+  friend_phone: string | null;
+  source: string | null;
+  ref: string | null;
+  ip: string | null;
+  phone_prefix: string | null;
+  checked_in_at: number | null;
+  checkin_method: 'self' | 'organizer' | null;
+  day_reminder_at: number | null;
+  day_reminder_message_id: number | null;
+  hour_reminder_at: number | null;
+  hour_reminder_message_id: number | null;
+  feedback_at: number | null;
+  feedback_message_id: number | null;
   created_at: number;
   updated_at: number;
 };

@@ -3,6 +3,7 @@ import type { Db } from '../db/database.ts';
 import type { Clock } from '../lib/clock.ts';
 import { createSessionsCleanupJob } from '../modules/accounts/sessions-cleanup.job.ts';
 import { createVerificationCleanupJob } from '../modules/communities/verification-cleanup.job.ts';
+import { createEventRemindersJob } from '../modules/events/event-reminders.job.ts';
 import { createImportRunJob } from '../modules/imports/import.job.ts';
 import { createBroadcastExpandJob } from '../modules/messaging/expand.job.ts';
 import { createProcessInboundJob } from '../modules/messaging/inbound.job.ts';
@@ -20,5 +21,6 @@ export function createAppJobRegistry(deps: { db: Db; clock: Clock; appSecret: st
     createProcessInboundJob(deps),
     createBroadcastExpandJob(deps),
     createP2pLoadJob(deps),
+    createEventRemindersJob(deps),
   ]);
 }

@@ -83,6 +83,8 @@ export type PageMeta = {
   /** OpenGraph card for links shared in messages and social posts. */
   og?: { title: string; description: string; url: string; siteName: string; locale: string };
   noindex?: boolean;
+  /** CSS of one kind of page on top of the shared sheet (a constant of ours, never user input). */
+  styles?: string;
 };
 
 /** A complete HTML document around a page body. */
@@ -108,7 +110,7 @@ ${
 <link rel="canonical" href="${og.url}">`
     : ''
 }
-<style>${raw(STYLE)}</style>
+<style>${raw(STYLE + (meta.styles ?? ''))}</style>
 </head>
 <body>
 <main>

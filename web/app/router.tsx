@@ -28,6 +28,13 @@ const lazyInbox = (name: 'InboxPage' | 'CannedResponsesPage') => async () => ({ 
 const p2p = () => import('../features/p2p/index.ts');
 const lazyP2p = (name: 'P2pCampaignsPage' | 'P2pCampaignPage' | 'P2pTexterPage') => async () => ({ Component: (await p2p())[name] });
 const lazyKeywords = async () => ({ Component: (await import('../features/keywords/index.ts')).KeywordsPage });
+const lazyActions = async () => ({ Component: (await import('../features/actions/index.ts')).ActionsPage });
+const petitions = () => import('../features/petitions/index.ts');
+const lazyPetitions = (name: 'PetitionsPage' | 'PetitionPage') => async () => ({ Component: (await petitions())[name] });
+const events = () => import('../features/events/index.ts');
+const lazyEvents = (name: 'EventsPage' | 'EventPage' | 'EventCheckInPage') => async () => ({ Component: (await events())[name] });
+const calls = () => import('../features/calls/index.ts');
+const lazyCalls = (name: 'CallsPage' | 'CallPage' | 'CallTargetsPage') => async () => ({ Component: (await calls())[name] });
 const surveys = () => import('../features/surveys/index.ts');
 const lazySurveys = (name: 'SurveysPage' | 'SurveyPage') => async () => ({ Component: (await surveys())[name] });
 const channels = () => import('../features/channels/index.ts');
@@ -98,7 +105,18 @@ export function createRouter() {
                 {
                   path: 'actions',
                   children: [
-                    { index: true, element: <Navigate to="surveys" replace /> },
+                    { index: true, lazy: lazyActions },
+                    { path: 'petitions', lazy: lazyPetitions('PetitionsPage') },
+                    { path: 'petitions/new', lazy: lazyPetitions('PetitionPage') },
+                    { path: 'petitions/:actionId', lazy: lazyPetitions('PetitionPage') },
+                    { path: 'events', lazy: lazyEvents('EventsPage') },
+                    { path: 'events/new', lazy: lazyEvents('EventPage') },
+                    { path: 'events/:actionId', lazy: lazyEvents('EventPage') },
+                    { path: 'events/:actionId/check-in', lazy: lazyEvents('EventCheckInPage') },
+                    { path: 'calls', lazy: lazyCalls('CallsPage') },
+                    { path: 'calls/new', lazy: lazyCalls('CallPage') },
+                    { path: 'calls/targets', lazy: lazyCalls('CallTargetsPage') },
+                    { path: 'calls/:actionId', lazy: lazyCalls('CallPage') },
                     { path: 'surveys', lazy: lazySurveys('SurveysPage') },
                     { path: 'surveys/:surveyId', lazy: lazySurveys('SurveyPage') },
                   ],

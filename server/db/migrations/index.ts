@@ -7,6 +7,10 @@ import * as importErrorSeverity from './20261123090000_import_error_severity.ts'
 import * as messaging from './20261123100000_messaging.ts';
 import * as twoWayTexting from './20261202100000_two_way_texting.ts';
 import * as p2pContactOutcomes from './20261202113000_p2p_contact_outcomes.ts';
+import * as actions from './20261202200000_actions.ts';
+import * as petitions from './20261202201000_petitions.ts';
+import * as events from './20261202202000_events.ts';
+import * as calls from './20261202203000_calls.ts';
 
 /** Every migration, by name; names sort in the order they run. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +22,8 @@ export const migrations: Record<string, Migration> = {
   '20261123100000_messaging': messaging,
   '20261202100000_two_way_texting': twoWayTexting,
   '20261202113000_p2p_contact_outcomes': p2pContactOutcomes,
+  '20261202200000_actions': actions,
+  '20261202201000_petitions': petitions,
+  '20261202202000_events': events,
+  '20261202203000_calls': calls,
 };

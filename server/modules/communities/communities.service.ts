@@ -73,6 +73,7 @@ const OTHER_HOLDERS: Record<KeywordTarget, string> = {
   survey: 'a survey',
   link: 'a link keyword',
   reply: 'an auto-reply keyword',
+  action: 'an action',
 };
 
 export function createCommunitiesService({ db, clock, config }: Deps) {

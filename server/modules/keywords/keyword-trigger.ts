@@ -1,7 +1,10 @@
 import type { Selectable } from 'kysely';
 import { KEYWORD_PATTERN } from '../../../common/keywords.ts';
 import type { KeywordsTable } from '../../db/schema.ts';
+import { actionPath } from '../actions/actions.repo.ts';
 import { joinCommunities } from '../communities/communities.repo.ts';
+import { newLinkCode, shortLinkBase, shortLinkUrl } from '../links/link-rewrite.ts';
+import { ensureLinkTargets, insertLinks } from '../links/links.repo.ts';
 import { appendConsent } from '../members/consent.repo.ts';
 import { withFirstMessageFooter } from '../messaging/compliance-texts.ts';
 import type { InboundContext, InboundOutcome, InboundStep } from '../messaging/inbound-context.ts';
@@ -99,6 +102,7 @@ async function keywordReply(
   ctx: InboundContext,
   keyword: KeywordRow,
   community: { name: string; slug: string } | null,
+  extra: { link?: string; action?: { title: string } } = {},
 ): Promise<string | null> {
   const source = keyword.reply ?? defaultReply(keyword.target_type);
   if (source === null) return null;
@@ -118,7 +122,8 @@ async function keywordReply(
     member: { ...member, custom },
     community,
     workspace: { name: ctx.workspace.name },
-    link: keyword.link_url,
+    link: extra.link ?? keyword.link_url,
+    ...(extra.action ? { action: extra.action } : {}),
   });
   return text.trim() === '' ? null : text;
 }
@@ -237,6 +242,36 @@ async function surveyByKeyword(ctx: InboundContext, keyword: KeywordRow): Promis
   return 'keyword';
 }
 
+/**
+ * An action's keyword (a petition, an event …) answers with the action's page as a short link of this member's own,
+ * made the way broadcasts make them, so the page opens prefilled for them (links.routes.ts adds the member token).
+ */
+async function actionByKeyword(ctx: InboundContext, keyword: KeywordRow): Promise<InboundOutcome> {
+  const action = await ctx.trx
+    .selectFrom('actions as a')
+    .innerJoin('workspaces as w', 'w.id', 'a.workspace_id')
+    .select(['a.id', 'a.type', 'a.slug', 'a.title', 'a.status', 'w.slug as workspace_slug', 'w.short_link_base'])
+    .where('a.workspace_id', '=', ctx.workspaceId)
+    .where('a.id', '=', keyword.target_id)
+    .executeTakeFirst();
+  if (action?.status !== 'published') {
+    await answer(ctx, `Sorry, ${action?.title ?? 'this action'} is not open right now.`);
+    return 'keyword';
+  }
+  const url = `${ctx.publicUrl}${actionPath(action.workspace_slug, action)}?utm_source=sms&utm_medium=keyword&utm_campaign=${encodeURIComponent(keyword.keyword.toLowerCase())}`;
+  const code = newLinkCode();
+  const targets = await ensureLinkTargets(ctx.trx, { workspaceId: ctx.workspaceId, broadcastId: null, urls: [url], now: ctx.now });
+  const targetId = targets.get(url);
+  if (targetId === undefined) throw new Error('the link target of an action keyword was not stored');
+  await insertLinks(ctx.trx, [
+    { code, workspaceId: ctx.workspaceId, targetId, memberId: ctx.memberId, broadcastId: null, messageId: null, createdAt: ctx.now },
+  ]);
+  const link = shortLinkUrl(shortLinkBase(action.short_link_base, ctx.publicUrl), code);
+  const text = await keywordReply(ctx, keyword, null, { link, action: { title: action.title } });
+  await answer(ctx, text ?? link);
+  return 'keyword';
+}
+
 /** A text that is a keyword does what the keyword says. */
 export const keywordStep: InboundStep = async (ctx) => {
   const keyword = await matchKeyword(ctx);
@@ -251,6 +286,8 @@ export const keywordStep: InboundStep = async (ctx) => {
       return joinByKeyword(ctx, keyword);
     case 'survey':
       return surveyByKeyword(ctx, keyword);
+    case 'action':
+      return actionByKeyword(ctx, keyword);
     default: {
       const text = await keywordReply(ctx, keyword, null);
       if (text) await answer(ctx, text);

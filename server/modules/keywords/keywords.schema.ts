@@ -6,7 +6,7 @@ import { idParam, workspaceParams } from '../accounts/accounts.schema.ts';
 // workspace, the word is free, the auto-reply compiles) are checked by the service and answered on the same paths.
 
 export const KEYWORD_MATCHES = ['exact', 'first_word'] as const;
-export const KEYWORD_TARGETS = ['community', 'survey', 'link', 'reply'] as const;
+export const KEYWORD_TARGETS = ['community', 'survey', 'link', 'reply', 'action'] as const;
 export const MAX_REPLY_CHARS = 640;
 
 export const keywordParams = workspaceParams.extend({ keywordId: idParam });
@@ -21,7 +21,7 @@ const word = z
 
 const match = z.enum(KEYWORD_MATCHES, { error: 'must be exact (the whole text) or first_word (the text starts with it)' });
 const targetType = z.enum(KEYWORD_TARGETS, { error: `must be one of ${KEYWORD_TARGETS.join(', ')}` });
-const targetId = z.number({ error: 'must be the id of a community or survey' }).int().positive();
+const targetId = z.number({ error: 'must be the id of a community, survey or action' }).int().positive();
 
 function isHttpUrl(value: string): boolean {
   try {
@@ -64,9 +64,9 @@ export const keywordView = z.object({
   keyword: z.string(),
   match,
   targetType,
-  targetId: z.number().nullable().describe('The community or survey; null for link and reply keywords'),
-  targetName: z.string().nullable().describe('The community or survey name, the link; null for reply keywords'),
-  targetArchived: z.boolean().describe('The community is archived or the survey closed: texting the word answers politely'),
+  targetId: z.number().nullable().describe('The community, survey or action; null for link and reply keywords'),
+  targetName: z.string().nullable().describe('The community, survey or action name, the link; null for reply keywords'),
+  targetArchived: z.boolean().describe('The community is archived, the survey or action closed: texting the word answers politely'),
   linkUrl: z.string().nullable(),
   reply: z.string().nullable().describe('The auto-reply (Liquid); null: the default for the kind of keyword'),
   confirm: z.boolean().describe('Community joins: members without SMS consent confirm with YES first'),

@@ -39,14 +39,27 @@ async function onceMoreOnConflict<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 
-type Target = { name: string; archived: boolean };
+type Target = { name: string; archived: boolean; kind?: string };
 
-/** The communities and surveys keywords point at, by kind and id. */
+/** Keyword kinds that point at a row (a community, a survey, an action) through target_id. */
+const hasTargetRow = (type: KeywordTarget) => type === 'community' || type === 'survey' || type === 'action';
+
+/** The communities, surveys and actions keywords point at, by kind and id. */
 async function targetsOf(executor: Executor, workspaceId: number, rows: readonly Pick<KeywordRow, 'target_type' | 'target_id'>[]) {
   const ids = (type: KeywordTarget) => [...new Set(rows.filter((r) => r.target_type === type).map((r) => r.target_id))];
   const communityIds = ids('community');
   const surveyIds = ids('survey');
+  const actionIds = ids('action');
   const targets = new Map<string, Target>();
+  if (actionIds.length > 0) {
+    const actions = await executor
+      .selectFrom('actions')
+      .select(['id', 'title', 'type', 'status'])
+      .where('workspace_id', '=', workspaceId)
+      .where('id', 'in', actionIds)
+      .execute();
+    for (const a of actions) targets.set(`action:${a.id}`, { name: a.title, archived: a.status === 'closed', kind: a.type });
+  }
   if (communityIds.length > 0) {
     const communities = await executor
       .selectFrom('communities')
@@ -70,7 +83,7 @@ async function targetsOf(executor: Executor, workspaceId: number, rows: readonly
 
 function viewOf(row: KeywordRow, targets: Map<string, Target>): KeywordView {
   const target = targets.get(`${row.target_type}:${row.target_id}`);
-  const hasTarget = row.target_type === 'community' || row.target_type === 'survey';
+  const hasTarget = hasTargetRow(row.target_type);
   return {
     id: row.id,
     keyword: row.keyword,
@@ -98,6 +111,10 @@ function holderOf(row: KeywordRow, targets: Map<string, Target>): string {
       return name === undefined ? 'a survey' : `the survey "${name}"`;
     case 'link':
       return `the link keyword for ${row.link_url ?? 'a link'}`;
+    case 'action': {
+      const kind = targets.get(`${row.target_type}:${row.target_id}`)?.kind ?? 'action';
+      return name === undefined ? 'an action' : `the ${kind} "${name}"`;
+    }
     default:
       return 'an auto-reply keyword';
   }
@@ -135,14 +152,15 @@ export function createKeywordsService({ db, clock }: Deps) {
   async function validate(executor: Executor, workspaceId: number, settings: Settings) {
     const fields: FieldError[] = [];
     const { targetType, targetId } = settings;
-    if (targetType === 'community' || targetType === 'survey') {
+    if (hasTargetRow(targetType)) {
       if (targetId === null) {
         fields.push({ path: 'body.targetId', message: `is required: the ${targetType} members reach by this keyword` });
       } else {
         const target = (await targetsOf(executor, workspaceId, [{ target_type: targetType, target_id: targetId }])).get(
           `${targetType}:${targetId}`,
         );
-        if (!target) fields.push({ path: 'body.targetId', message: `is not a ${targetType} of this workspace` });
+        if (!target)
+          fields.push({ path: 'body.targetId', message: `is not ${targetType === 'action' ? 'an' : 'a'} ${targetType} of this workspace` });
         else if (targetType === 'community' && target.archived) {
           fields.push({ path: 'body.targetId', message: 'is an archived community; restore it first' });
         }
@@ -187,7 +205,7 @@ export function createKeywordsService({ db, clock }: Deps) {
     match: s.match,
     target_type: s.targetType,
     // Link and auto-reply keywords point at nothing (0, the column is NOT NULL).
-    target_id: s.targetType === 'community' || s.targetType === 'survey' ? (s.targetId ?? 0) : 0,
+    target_id: hasTargetRow(s.targetType) ? (s.targetId ?? 0) : 0,
     link_url: s.targetType === 'link' ? s.linkUrl : null,
     reply: s.reply,
     confirm: s.confirm ? 1 : 0,
@@ -233,7 +251,7 @@ export function createKeywordsService({ db, clock }: Deps) {
     await onceMoreOnConflict(() =>
       db.transaction().execute(async (trx) => {
         const current = await requireKeyword(trx, workspaceId, keywordId);
-        const currentTarget = current.target_type === 'community' || current.target_type === 'survey' ? current.target_id : null;
+        const currentTarget = hasTargetRow(current.target_type) ? current.target_id : null;
         const settings: Settings = {
           keyword: patch.keyword ?? current.keyword,
           match: patch.match ?? current.match,

@@ -391,5 +391,41 @@ describe.each(testDialects())('keyword triggers on %s', (dialect) => {
       await textIn(phone, 'poll');
       expect(await outbox(phone)).toEqual(['Sorry, Transit poll is closed.\nGroundswell Demo: Reply STOP to opt out']);
     });
+
+    it("a petition's keyword answers with a short link of the member's own that opens the petition prefilled", async () => {
+      const created = await api('POST', '/petitions', { title: 'Save the Oak Street trees', target: 'Austin City Council' });
+      expect(created.statusCode, created.body).toBe(201);
+      const petition = created.json() as { id: number; slug: string };
+      const keyword = await create({ keyword: 'OAKS', targetType: 'action', targetId: petition.id });
+      expect(keyword).toMatchObject({ targetType: 'action', targetName: 'Save the Oak Street trees', reply: null });
+      const phone = '+15125550253';
+      await consentingMember(db(), { workspaceId: ws, phone, firstName: 'Ivy', now: t.clock.now() });
+      // A draft is not open yet.
+      await textIn(phone, 'oaks');
+      expect((await outbox(phone)).at(-1)).toBe(
+        'Sorry, Save the Oak Street trees is not open right now.\nGroundswell Demo: Reply STOP to opt out',
+      );
+      expect((await api('POST', `/petitions/${petition.id}/publish`)).statusCode).toBe(200);
+      await textIn(phone, 'Oaks!');
+      const reply = (await outbox(phone)).at(-1) ?? '';
+      const link = new RegExp(`^Save the Oak Street trees: (${t.config.publicUrl}/l/[A-Za-z0-9]{10})$`).exec(reply)?.[1];
+      expect(link, reply).toBeDefined();
+      const tapped = await t.app.inject({
+        method: 'GET',
+        url: new URL(link ?? '').pathname,
+        headers: { 'user-agent': 'Mozilla/5.0 Mobile' },
+      });
+      expect(tapped.statusCode).toBe(302);
+      const location = new URL(tapped.headers.location as string);
+      expect(location.pathname).toMatch(new RegExp(`/petition/${petition.slug}$`));
+      expect(location.searchParams.get('utm_medium')).toBe('keyword');
+      const page = await t.app.inject({ method: 'GET', url: `${location.pathname}${location.search}` });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('id="firstName" name="firstName" type="text" value="Ivy"');
+      expect(page.body).toContain('value="(512) 555-0253"');
+      // Staff can point the keyword at another action, not at nothing.
+      const problems = await api('PATCH', `/keywords/${keyword.id}`, { targetId: 999_999 });
+      expect(problems.json().errors).toEqual([{ path: 'body.targetId', message: 'is not an action of this workspace' }]);
+    });
   });
 });

@@ -13,6 +13,8 @@ export type InboundContext = {
   message: { id: number; body: string; senderId: number | null; receivedAt: number };
   member: { language: string; smsConsent: ConsentState };
   workspace: { name: string; timezone: string };
+  /** PUBLIC_URL: links to our own pages (an action's page answering its keyword) are built on it. */
+  publicUrl: string;
   /** HELP / opt-out / opt-in wording and the first-message footer, in the member's language. */
   texts: ComplianceTexts;
   now: number;

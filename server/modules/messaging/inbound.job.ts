@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import type { MessagesTable } from '../../db/schema.ts';
 import { defineJob, PRIORITY } from '../../jobs/define.ts';
@@ -34,7 +35,11 @@ const STEPS: readonly InboundStep[] = [keywordStep, confirmationStep, surveyStep
 
 type InboundRow = Pick<MessagesTable, 'state' | 'member_id' | 'body' | 'sender_id' | 'from_address' | 'send_at'> & { id: number };
 
-export async function processInbound(trx: Executor, appSecret: string, input: { workspaceId: number; messageId: number; now: number }) {
+export async function processInbound(
+  trx: Executor,
+  appSecret: string,
+  input: { workspaceId: number; messageId: number; now: number; publicUrl?: string },
+) {
   const { workspaceId } = input;
   const message = await trx
     .selectFrom('messages')
@@ -68,8 +73,9 @@ export async function processInbound(trx: Executor, appSecret: string, input: { 
     .orderBy('send_at')
     .orderBy('id')
     .execute();
-  for (const row of earlier) await processOne(trx, appSecret, workspaceId, row, input.now);
-  return processOne(trx, appSecret, workspaceId, message, input.now);
+  const publicUrl = input.publicUrl ?? '';
+  for (const row of earlier) await processOne(trx, appSecret, workspaceId, row, input.now, publicUrl);
+  return processOne(trx, appSecret, workspaceId, message, input.now, publicUrl);
 }
 
 async function processOne(
@@ -78,6 +84,7 @@ async function processOne(
   workspaceId: number,
   message: InboundRow,
   now: number,
+  publicUrl: string,
 ): Promise<InboundOutcome> {
   const memberId = message.member_id as number;
   const member = await trx
@@ -104,6 +111,7 @@ async function processOne(
     message: { id: message.id, body: message.body, senderId: message.sender_id, receivedAt: message.send_at },
     member: { language: member.language, smsConsent: member.sms_consent },
     workspace: { name: workspace.name, timezone: workspace.timezone },
+    publicUrl,
     texts,
     now,
     reply: (body) => queueReply(trx, { workspaceId, memberId, to: phone, body, senderId: message.sender_id, kind: 'reply', now }),
@@ -225,7 +233,7 @@ async function repliedBefore(trx: Executor, workspaceId: number, memberId: numbe
   return earlier !== undefined;
 }
 
-export function createProcessInboundJob(deps: { db: Db; clock: Clock; appSecret: string }) {
+export function createProcessInboundJob(deps: { db: Db; clock: Clock; appSecret: string; config?: Pick<Config, 'publicUrl'> }) {
   return defineJob({
     type: PROCESS_INBOUND_JOB,
     payload,
@@ -233,7 +241,11 @@ export function createProcessInboundJob(deps: { db: Db; clock: Clock; appSecret:
     maxAttempts: 8,
     backoff: { baseMs: 500, capMs: 60_000 },
     handler: async ({ messageId, workspaceId }) => {
-      await deps.db.transaction().execute((trx) => processInbound(trx, deps.appSecret, { workspaceId, messageId, now: deps.clock.now() }));
+      await deps.db
+        .transaction()
+        .execute((trx) =>
+          processInbound(trx, deps.appSecret, { workspaceId, messageId, now: deps.clock.now(), publicUrl: deps.config?.publicUrl ?? '' }),
+        );
     },
   });
 }

@@ -50,9 +50,47 @@ export async function questionsOf(trx: Executor, workspaceId: number, surveyId: 
 /** The tally key of an answer: free-text answers are counted together under '*'. */
 export const tallyValue = (kind: Question['kind'], value: string) => (kind === 'text' ? '*' : value);
 
+/**
+ * Counts one stored answer, whatever its channel: the question's tally and the member's 'answered' activity, in the
+ * caller's transaction (the answer row itself is the caller's, so it can skip an answer already stored).
+ */
+export async function countAnswer(
+  trx: Executor,
+  input: { workspaceId: number; surveyId: number; memberId: number; question: Question; value: string; occurredAt: number; now: number },
+): Promise<void> {
+  const { workspaceId, surveyId, question } = input;
+  await trx
+    .insertInto('survey_tallies')
+    .values({
+      workspace_id: workspaceId,
+      survey_id: surveyId,
+      question_id: question.id,
+      value: tallyValue(question.kind, input.value),
+      count: 1,
+    })
+    .onConflict((oc) => oc.columns(['question_id', 'value']).doUpdateSet({ count: sql`survey_tallies.count + 1` }))
+    .execute();
+  await recordActivities(
+    trx,
+    [
+      {
+        workspaceId,
+        memberId: input.memberId,
+        type: 'answered',
+        subjectType: 'survey',
+        subjectId: surveyId,
+        data: { questionId: question.id, value: input.value },
+        occurredAt: input.occurredAt,
+      },
+    ],
+    input.now,
+  );
+}
+
 type SurveyCounter = 'started_count' | 'completed_count' | 'handed_off_count';
 
-async function bumpSurvey(trx: Executor, workspaceId: number, surveyId: number, counter: SurveyCounter, now: number) {
+/** Bumps one of a survey's counters in the caller's transaction. */
+export async function bumpSurvey(trx: Executor, workspaceId: number, surveyId: number, counter: SurveyCounter, now: number) {
   const plusOne = sql<number>`${sql.ref(counter)} + 1`;
   const set =
     counter === 'started_count'
@@ -204,32 +242,15 @@ export const surveyStep: InboundStep = async (ctx) => {
     .executeTakeFirst();
   // Already answered (a text delivered twice under two ids): nothing changes, nothing is sent.
   if (!inserted) return 'survey_answer';
-  await trx
-    .insertInto('survey_tallies')
-    .values({
-      workspace_id: workspaceId,
-      survey_id: response.survey_id,
-      question_id: question.id,
-      value: tallyValue(question.kind, parsed.value),
-      count: 1,
-    })
-    .onConflict((oc) => oc.columns(['question_id', 'value']).doUpdateSet({ count: sql`survey_tallies.count + 1` }))
-    .execute();
-  await recordActivities(
-    trx,
-    [
-      {
-        workspaceId,
-        memberId,
-        type: 'answered',
-        subjectType: 'survey',
-        subjectId: response.survey_id,
-        data: { questionId: question.id, value: parsed.value },
-        occurredAt: ctx.message.receivedAt,
-      },
-    ],
+  await countAnswer(trx, {
+    workspaceId,
+    surveyId: response.survey_id,
+    memberId,
+    question,
+    value: parsed.value,
+    occurredAt: ctx.message.receivedAt,
     now,
-  );
+  });
 
   const next = questions[index + 1];
   if (next) {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import { tenantOf } from '../../http/auth.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -22,7 +23,7 @@ import {
 import { createSurveysService } from './surveys.service.ts';
 
 /** SMS surveys: questions, opening and closing, live results. */
-export function surveysRoutes(deps: { db: Db; clock: Clock }): FastifyPluginAsyncZod {
+export function surveysRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'publicUrl'> }): FastifyPluginAsyncZod {
   const surveys = createSurveysService(deps);
   return async (app) => {
     app.get(
@@ -120,6 +121,25 @@ export function surveysRoutes(deps: { db: Db; clock: Clock }): FastifyPluginAsyn
         async (request) => surveys.setStatus(tenantOf(request).workspaceId, request.params.surveyId, status),
       );
     }
+
+    app.post(
+      '/api/workspaces/:workspaceId/surveys/:surveyId/web',
+      {
+        config: { access: 'surveys.manage' },
+        schema: {
+          tags: ['surveys'],
+          summary:
+            'Put an open survey on the web: creates its public page (or returns the one it has); web answers count in the same results',
+          params: surveyParams,
+          response: { 200: survey },
+        },
+      },
+      async (request) => {
+        const tenant = tenantOf(request);
+        const createdBy = tenant.actor.type === 'user' ? tenant.actor.userId : null;
+        return surveys.putOnWeb(createdBy, tenant.workspaceId, request.params.surveyId);
+      },
+    );
 
     app.get(
       '/api/workspaces/:workspaceId/surveys/:surveyId/results',

@@ -86,6 +86,8 @@ export const survey = surveySummary.extend({
   questions: z.array(question),
   keywords: z.array(z.string()).describe('Keywords that start the survey (managed under Messages → Keywords)'),
   answered: z.boolean().describe('Someone has answered: the questions can no longer change'),
+  webPath: z.string().nullable().describe('The public page where the survey is answered on the web (null: not on the web)'),
+  webUrl: z.string().nullable().describe('webPath as an absolute address'),
 });
 
 export const tally = z.object({ value: z.string(), label: z.string(), count: z.number(), percent: z.number() });

@@ -1,20 +1,23 @@
 import type { Selectable } from 'kysely';
+import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import type { SurveyResponseStatus, SurveysTable } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { displayName, type Executor } from '../members/members.repo.ts';
+import { actionPath, uniqueActionSlug } from '../actions/actions.repo.ts';
+import { displayName, type Executor, isUniqueViolation } from '../members/members.repo.ts';
 import { audienceBatch, resolveAudience, type SkipReason } from '../messaging/audience.ts';
 import { getDefaultSender } from '../messaging/channels.repo.ts';
 import { createQuietHours, isValidTimezone } from '../messaging/quiet-hours.ts';
 import { choiceKey, DEFAULT_SCALE, questionText } from './answer-parsing.ts';
 import { beginSurvey, type Question, questionsOf } from './survey-engine.ts';
 import type { QuestionInput, SendInput, SurveyInput, SurveyPatch } from './surveys.schema.ts';
+import { findSurveyAction } from './web-survey.ts';
 
 // Surveys as staff manage them: definitions (draft → open → closed), live results from the tallies, responses, and
 // sending a survey by SMS to chosen members, communities and tags. Answering happens in survey-engine.ts.
 
-type Deps = { db: Db; clock: Clock };
+type Deps = { db: Db; clock: Clock; config: Pick<Config, 'publicUrl'> };
 type SurveyRow = Selectable<SurveysTable>;
 
 const notFound = () =>
@@ -101,7 +104,7 @@ function audienceSkip(skip: SkipReason | null): Recipient['skip'] {
 
 const percent = (count: number, total: number) => (total === 0 ? 0 : Math.round((count / total) * 1000) / 10);
 
-export function createSurveysService({ db, clock }: Deps) {
+export function createSurveysService({ db, clock, config }: Deps) {
   async function requireSurvey(executor: Executor, workspaceId: number, surveyId: number): Promise<SurveyRow> {
     const row = await executor
       .selectFrom('surveys')
@@ -136,8 +139,17 @@ export function createSurveysService({ db, clock }: Deps) {
     updatedAt: row.updated_at,
   });
 
+  /** The survey's public page, relative and absolute, when it was put on the web. */
+  async function webOf(executor: Executor, workspaceId: number, surveyId: number) {
+    const action = await findSurveyAction(executor, workspaceId, surveyId);
+    if (!action) return { webPath: null, webUrl: null };
+    const workspace = await executor.selectFrom('workspaces').select('slug').where('id', '=', workspaceId).executeTakeFirstOrThrow();
+    const webPath = actionPath(workspace.slug, action);
+    return { webPath, webUrl: `${config.publicUrl}${webPath}` };
+  }
+
   async function view(executor: Executor, workspaceId: number, row: SurveyRow) {
-    const [questions, keywords, answered] = await Promise.all([
+    const [questions, keywords, answered, web] = await Promise.all([
       questionsOf(executor, workspaceId, row.id),
       executor
         .selectFrom('keywords')
@@ -148,6 +160,7 @@ export function createSurveysService({ db, clock }: Deps) {
         .orderBy('keyword')
         .execute(),
       hasAnswers(executor, workspaceId, row.id),
+      webOf(executor, workspaceId, row.id),
     ]);
     return {
       ...summary(row, questions.length),
@@ -156,6 +169,7 @@ export function createSurveysService({ db, clock }: Deps) {
       questions: questions.map(questionView),
       keywords: keywords.map((k) => k.keyword),
       answered,
+      ...web,
     };
   }
 
@@ -249,6 +263,16 @@ export function createSurveysService({ db, clock }: Deps) {
         .where('id', '=', surveyId)
         .returningAll()
         .executeTakeFirstOrThrow();
+      // The web page is titled after the survey.
+      if (patch.name !== undefined) {
+        await trx
+          .updateTable('actions')
+          .set({ title: patch.name, updated_at: now })
+          .where('workspace_id', '=', workspaceId)
+          .where('type', '=', 'survey')
+          .where('survey_id', '=', surveyId)
+          .execute();
+      }
       return view(trx, workspaceId, updated);
     });
   }
@@ -277,6 +301,19 @@ export function createSurveysService({ db, clock }: Deps) {
           .where('status', '=', 'in_progress')
           .execute();
       }
+      // The web page follows: closed with the survey (it says so), published again when it reopens.
+      await trx
+        .updateTable('actions')
+        .set(
+          status === 'open'
+            ? { status: 'published', closed_at: null, updated_at: now }
+            : { status: 'closed', closed_at: now, updated_at: now },
+        )
+        .where('workspace_id', '=', workspaceId)
+        .where('type', '=', 'survey')
+        .where('survey_id', '=', surveyId)
+        .where('status', '=', status === 'open' ? 'closed' : 'published')
+        .execute();
       const updated = await trx
         .updateTable('surveys')
         .set({ status, updated_at: now })
@@ -285,6 +322,54 @@ export function createSurveysService({ db, clock }: Deps) {
         .returningAll()
         .executeTakeFirstOrThrow();
       return view(trx, workspaceId, updated);
+    });
+  }
+
+  /**
+   * Puts an open survey on the web: its page (a published 'survey' action, addressed by the survey's name) is created,
+   * or the existing one returned. Web answers count in the same results as texted ones.
+   */
+  async function putOnWeb(createdBy: number | null, workspaceId: number, surveyId: number) {
+    const write = () =>
+      db.transaction().execute(async (trx) => {
+        const row = await requireSurvey(trx, workspaceId, surveyId);
+        if (row.status !== 'open') {
+          throw new AppError({ code: 'survey.not_open', status: 409, message: 'Open the survey before putting it on the web.' });
+        }
+        if (!(await findSurveyAction(trx, workspaceId, surveyId))) {
+          const now = clock.now();
+          await trx
+            .insertInto('actions')
+            .values({
+              workspace_id: workspaceId,
+              type: 'survey',
+              slug: await uniqueActionSlug(trx, workspaceId, row.name),
+              title: row.name,
+              summary: row.intro.slice(0, 200),
+              description: '',
+              status: 'published',
+              community_id: null,
+              consent_wording: null,
+              next_action_id: null,
+              share_text: '',
+              image_url: null,
+              settings: '{}',
+              goal: null,
+              survey_id: surveyId,
+              created_by: createdBy,
+              created_at: now,
+              updated_at: now,
+              published_at: now,
+              closed_at: null,
+            })
+            .execute();
+        }
+        return view(trx, workspaceId, row);
+      });
+    // Two clicks at once: the second takes the page the first created.
+    return write().catch((error: unknown) => {
+      if (!isUniqueViolation(error)) throw error;
+      return write();
     });
   }
 
@@ -612,7 +697,7 @@ export function createSurveysService({ db, clock }: Deps) {
     }
   }
 
-  return { list, get, create, update, setStatus, remove, results, questionAnswers, responses, send };
+  return { list, get, create, update, setStatus, putOnWeb, remove, results, questionAnswers, responses, send };
 }
 
 /** The demo workspace's open survey, so the dashboard and the simulator have something to answer. */

@@ -5,6 +5,7 @@ export const keywordsKeys = {
   list: (workspaceId: string) => ['workspace', workspaceId, 'keywords', 'list'] as const,
   communities: (workspaceId: string) => ['workspace', workspaceId, 'communities', 'options', 'keywords'] as const,
   surveys: (workspaceId: string) => ['workspace', workspaceId, 'surveys', 'options', 'keywords'] as const,
+  actions: (workspaceId: string) => ['workspace', workspaceId, 'actions', 'options', 'keywords'] as const,
   senders: (workspaceId: string) => ['workspace', workspaceId, 'senders', 'keywords'] as const,
   /** What a keyword write changes elsewhere: the communities' join keywords. */
   communityScreens: (workspaceId: string) => ['workspace', workspaceId, 'communities'] as const,

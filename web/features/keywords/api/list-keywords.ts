@@ -4,7 +4,7 @@ import { apiRequest } from '../../../lib/api-client.ts';
 import { keywordsKeys } from './keys.ts';
 
 export const KEYWORD_MATCHES = ['exact', 'first_word'] as const;
-export const KEYWORD_TARGETS = ['community', 'survey', 'link', 'reply'] as const;
+export const KEYWORD_TARGETS = ['community', 'survey', 'action', 'link', 'reply'] as const;
 export type KeywordMatch = (typeof KEYWORD_MATCHES)[number];
 export type KeywordTarget = (typeof KEYWORD_TARGETS)[number];
 

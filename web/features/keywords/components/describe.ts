@@ -3,6 +3,10 @@ import type { Keyword, KeywordMatch, KeywordTarget } from '../api/list-keywords.
 export const TARGET_LOOK: Record<KeywordTarget, { label: string; hint: string }> = {
   community: { label: 'Join a community', hint: 'Members join (asked to reply YES first when we have no consent yet).' },
   survey: { label: 'Start a survey', hint: 'The survey’s questions follow by text.' },
+  action: {
+    label: 'Send an action’s page',
+    hint: 'Members get a short link of their own to a petition or event page, which opens with their details filled in.',
+  },
   link: { label: 'Send a link', hint: 'Members get a link back: a petition, a donation page, a sign-up form.' },
   reply: { label: 'Auto-reply', hint: 'Members get your text back; nothing else happens.' },
 };
@@ -22,6 +26,8 @@ export function whatItDoes(keyword: Keyword): string {
       return `Starts ${name}${keyword.targetArchived ? ' (closed)' : ''}`;
     case 'link':
       return `Sends ${keyword.linkUrl ?? 'a link'}`;
+    case 'action':
+      return `Sends the page of ${name}${keyword.targetArchived ? ' (closed)' : ''}`;
     default:
       return 'Replies';
   }
@@ -35,6 +41,8 @@ export function replySummary(keyword: Keyword): string {
       return 'Default: “Welcome to {{ community.name }}!”';
     case 'link':
       return 'Default: “Here is your link: {{ link }}”';
+    case 'action':
+      return 'Default: “{{ action.title }}: {{ link }}”';
     default:
       return 'None';
   }

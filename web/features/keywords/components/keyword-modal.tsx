@@ -6,6 +6,7 @@ import { errorDetail, fieldError, onlyFieldErrors } from '../../../lib/errors.ts
 import { notifySuccess } from '../../../lib/notify.ts';
 import { type KeywordInput, useCreateKeyword } from '../api/create-keyword.ts';
 import { KEYWORD_MATCHES, KEYWORD_TARGETS, type Keyword, type KeywordMatch, type KeywordTarget } from '../api/list-keywords.ts';
+import { useTargetActions } from '../api/list-target-actions.ts';
 import { useTargetCommunities } from '../api/list-target-communities.ts';
 import { useTargetSurveys } from '../api/list-target-surveys.ts';
 import { useUpdateKeyword } from '../api/update-keyword.ts';
@@ -40,6 +41,7 @@ const REPLY_PLACEHOLDER: Record<KeywordTarget, string> = {
   community: 'Welcome to {{ community.name }}! (the default)',
   survey: 'Thanks {{ member.first_name | default: "friend" }}! A few quick questions…',
   link: 'Here is your link: {{ link }} (the default)',
+  action: '{{ action.title }}: {{ link }} (the default)',
   reply: 'Thanks! An organizer will text you about volunteer shifts this week.',
 };
 
@@ -68,11 +70,12 @@ function KeywordForm(props: { onClose: () => void; keyword?: Keyword }) {
   const mutation = props.keyword ? update : create;
   const communities = useTargetCommunities(workspaceId);
   const surveys = useTargetSurveys(workspaceId, values.targetType === 'survey');
+  const actions = useTargetActions(workspaceId, values.targetType === 'action');
 
   // The same rule the server applies, as the organizer types; uniqueness comes back from the server on save.
   const word = normalizeKeyword(values.keyword);
   const wordProblem = values.keyword.trim() === '' ? null : keywordProblem(values.keyword);
-  const needsTarget = values.targetType === 'community' || values.targetType === 'survey';
+  const needsTarget = values.targetType === 'community' || values.targetType === 'survey' || values.targetType === 'action';
   const ready =
     word !== '' &&
     wordProblem === null &&
@@ -101,7 +104,8 @@ function KeywordForm(props: { onClose: () => void; keyword?: Keyword }) {
   };
 
   const error = mutation.error;
-  const targetOptions = values.targetType === 'community' ? communities.data : surveys.data;
+  const targetOptions = values.targetType === 'community' ? communities.data : values.targetType === 'action' ? actions.data : surveys.data;
+  const targetNoun = values.targetType === 'community' ? 'community' : values.targetType === 'action' ? 'action' : 'survey';
   return (
     <form onSubmit={submit} noValidate>
       <Stack>
@@ -141,13 +145,13 @@ function KeywordForm(props: { onClose: () => void; keyword?: Keyword }) {
         />
         {needsTarget && (
           <Select
-            label={values.targetType === 'community' ? 'Community' : 'Survey'}
-            placeholder={values.targetType === 'community' ? 'Choose a community' : 'Choose a survey'}
+            label={targetNoun.charAt(0).toUpperCase() + targetNoun.slice(1)}
+            placeholder={`Choose ${targetNoun === 'action' ? 'an' : 'a'} ${targetNoun}`}
             data={targetOptions ?? []}
             value={values.targetId}
             onChange={(value) => set('targetId', value)}
             error={fieldError(error, 'targetId')}
-            nothingFoundMessage={values.targetType === 'community' ? 'No community yet' : 'No survey yet'}
+            nothingFoundMessage={`No ${targetNoun} yet`}
             searchable
             withAsterisk
           />
@@ -175,7 +179,8 @@ function KeywordForm(props: { onClose: () => void; keyword?: Keyword }) {
           description={
             <>
               Variables: {'{{ member.first_name }}'}, {'{{ community.name }}'}, {'{{ workspace.name }}'}
-              {values.targetType === 'link' ? ', {{ link }}' : ''}. {values.targetType === 'reply' ? 'Required.' : 'Empty: the default.'}
+              {values.targetType === 'link' ? ', {{ link }}' : values.targetType === 'action' ? ', {{ action.title }}, {{ link }}' : ''}.{' '}
+              {values.targetType === 'reply' ? 'Required.' : 'Empty: the default.'}
             </>
           }
           placeholder={REPLY_PLACEHOLDER[values.targetType]}

@@ -25,6 +25,9 @@ export const surveySchema = surveySummarySchema.extend({
   questions: z.array(questionSchema),
   keywords: z.array(z.string()),
   answered: z.boolean(),
+  /** The public page where the survey is answered on the web; null until it is put on the web. */
+  webPath: z.string().nullable(),
+  webUrl: z.string().nullable(),
 });
 export type Survey = z.infer<typeof surveySchema>;
 

@@ -1,5 +1,21 @@
-import { Alert, Anchor, Badge, Button, Group, Paper, Stack, Tabs, Text, Textarea, TextInput } from '@mantine/core';
-import { IconPlus } from '@tabler/icons-react';
+import {
+  ActionIcon,
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Code,
+  CopyButton,
+  Group,
+  Paper,
+  Stack,
+  Tabs,
+  Text,
+  Textarea,
+  TextInput,
+  Tooltip,
+} from '@mantine/core';
+import { IconCheck, IconCopy, IconExternalLink, IconPlus, IconWorld } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ConfirmButton } from '../../../components/confirm-button.tsx';
@@ -10,6 +26,7 @@ import { useCurrentWorkspace } from '../../../lib/current-workspace.tsx';
 import { notifyError, notifySuccess } from '../../../lib/notify.ts';
 import { useDeleteSurvey } from '../api/delete-survey.ts';
 import { type Survey, useSurvey } from '../api/get-survey.ts';
+import { usePutSurveyOnWeb } from '../api/put-survey-on-web.ts';
 import { useSetSurveyStatus } from '../api/set-survey-status.ts';
 import { useUpdateSurvey } from '../api/update-survey.ts';
 import { draftOf, draftProblem, inputOf, newDraft, type QuestionDraft, QuestionEditor } from './question-editor.tsx';
@@ -99,6 +116,7 @@ function SurveyView(props: { survey: Survey }) {
         <SendSurveyModal opened onClose={() => setSending(false)} workspaceId={workspaceId} surveyId={surveyId} />
       )}
       <KeywordsCard survey={survey} />
+      <WebCard survey={survey} manage={manage} />
       <Tabs value={tab} onChange={setTab} keepMounted={false} mt="md">
         <Tabs.List mb="md">
           <Tabs.Tab value="questions">Questions</Tabs.Tab>
@@ -141,6 +159,73 @@ function KeywordsCard(props: { survey: Survey }) {
         <Anchor component={Link} to={`/w/${workspaceId}/messages/keywords`} size="sm" ml="auto">
           Manage keywords
         </Anchor>
+      </Group>
+    </Paper>
+  );
+}
+
+/** Where the survey is answered on the web: the button that puts it there, then its link to copy or open. */
+function WebCard(props: { survey: Survey; manage: boolean }) {
+  const { survey } = props;
+  const { workspaceId } = useCurrentWorkspace();
+  const putOnWeb = usePutSurveyOnWeb(workspaceId, String(survey.id));
+  const url = survey.webUrl;
+  if (!url && !(props.manage && survey.status === 'open')) return null;
+  return (
+    <Paper withBorder radius="md" p="sm" mt="sm">
+      <Group gap="xs" wrap="nowrap" align="center">
+        <IconWorld size={18} aria-hidden />
+        <Text size="sm" fw={600} style={{ whiteSpace: 'nowrap' }}>
+          On the web
+        </Text>
+        {url ? (
+          <>
+            <Code
+              data-testid="survey-web-url"
+              style={{ flex: 1, minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
+            >
+              {url}
+            </Code>
+            {survey.status !== 'open' && (
+              <Badge color="gray" variant="light">
+                Closed
+              </Badge>
+            )}
+            <CopyButton value={url} timeout={2000}>
+              {({ copied, copy }) => (
+                <Tooltip label={copied ? 'Copied' : 'Copy the link'} withArrow>
+                  <ActionIcon variant="light" color={copied ? 'teal' : 'gray'} onClick={copy} aria-label="Copy the link">
+                    {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
+                  </ActionIcon>
+                </Tooltip>
+              )}
+            </CopyButton>
+            <Tooltip label="Open the page" withArrow>
+              <ActionIcon component="a" href={url} target="_blank" rel="noopener" variant="light" color="gray" aria-label="Open the page">
+                <IconExternalLink size={16} />
+              </ActionIcon>
+            </Tooltip>
+          </>
+        ) : (
+          <>
+            <Text size="sm" c="dimmed" style={{ flex: 1 }}>
+              Anyone with the link can answer every question on one page; answers count in the same results.
+            </Text>
+            <Button
+              size="xs"
+              variant="light"
+              loading={putOnWeb.isPending}
+              onClick={() =>
+                putOnWeb.mutate(undefined, {
+                  onSuccess: () => notifySuccess('The survey is on the web: share its link.'),
+                  onError: (error) => notifyError(error, 'Could not put the survey on the web'),
+                })
+              }
+            >
+              Put on the web
+            </Button>
+          </>
+        )}
       </Group>
     </Paper>
   );

@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
+import { ActionsTabs } from '../../../components/actions-tabs.tsx';
 import { ErrorAlert } from '../../../components/error-alert.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { QueryView } from '../../../components/query-view.tsx';
@@ -35,7 +36,7 @@ export function SurveysPage() {
     <>
       <PageHeader
         title="Surveys"
-        description="Questions asked one at a time by SMS; answers are counted live."
+        description="Questions asked one at a time by SMS or all at once on a web page; answers are counted live."
         actions={
           can('surveys.manage') && (
             <Button leftSection={<IconPlus size={16} />} onClick={open}>
@@ -44,6 +45,7 @@ export function SurveysPage() {
           )
         }
       />
+      <ActionsTabs workspaceId={workspaceId} value="surveys" />
       <QueryView query={surveys} errorTitle="Could not load the surveys">
         {({ surveys: rows }) =>
           rows.length === 0 ? (

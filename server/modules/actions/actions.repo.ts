@@ -1,0 +1,91 @@
+import type { Selectable } from 'kysely';
+import type { ActionsTable, ActionType } from '../../db/schema.ts';
+import type { Executor } from '../members/members.repo.ts';
+
+// What every kind of action shares: its row in `actions`, its slug (unique in the workspace) and the address of its
+// public page. Each kind (petitions, events, calls …) keeps its own module and its own details.
+
+export type ActionRow = Selectable<ActionsTable>;
+
+/** The URL segment of each kind's public pages: /p/<workspace>/<segment>/<slug>. */
+export const ACTION_SEGMENTS: Record<ActionType, string> = {
+  petition: 'petition',
+  event: 'event',
+  call: 'call',
+  survey: 'survey',
+  share: 'share',
+  story: 'story',
+};
+
+/** The public page of an action, relative to the site: `/p/<workspace>/<kind>/<slug>`. */
+export function actionPath(workspaceSlug: string, action: Pick<ActionRow, 'type' | 'slug'>): string {
+  return `/p/${encodeURIComponent(workspaceSlug)}/${ACTION_SEGMENTS[action.type]}/${encodeURIComponent(action.slug)}`;
+}
+
+/** A URL-safe slug from a title: "Save the Oak St. trees!" → "save-the-oak-st-trees". */
+export function actionSlug(title: string): string {
+  return (
+    title
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'action'
+  );
+}
+
+export async function actionSlugTaken(executor: Executor, workspaceId: number, slug: string, exceptId?: number): Promise<boolean> {
+  let query = executor.selectFrom('actions').select('id').where('workspace_id', '=', workspaceId).where('slug', '=', slug);
+  if (exceptId !== undefined) query = query.where('id', '!=', exceptId);
+  return (await query.executeTakeFirst()) !== undefined;
+}
+
+/** The title's slug, or the first free "<slug>-2", "<slug>-3" … */
+export async function uniqueActionSlug(executor: Executor, workspaceId: number, title: string): Promise<string> {
+  const base = actionSlug(title);
+  for (let n = 1; ; n++) {
+    const slug = n === 1 ? base : `${base}-${n}`;
+    if (!(await actionSlugTaken(executor, workspaceId, slug))) return slug;
+  }
+}
+
+/** An action of one workspace by id (any kind when `type` is left out). */
+export async function findAction(
+  executor: Executor,
+  workspaceId: number,
+  actionId: number,
+  type?: ActionType,
+): Promise<ActionRow | undefined> {
+  let query = executor.selectFrom('actions').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', actionId);
+  if (type !== undefined) query = query.where('type', '=', type);
+  return query.executeTakeFirst();
+}
+
+/**
+ * The action a public page shows: by the workspace's slug, its kind and its slug. Drafts are not public; a closed
+ * action still shows (saying it is closed). Returns the workspace too (name, time zone, country) for the page.
+ */
+export async function findPublicAction(executor: Executor, workspaceSlug: string, type: ActionType, slug: string) {
+  const row = await executor
+    .selectFrom('actions as a')
+    .innerJoin('workspaces as w', 'w.id', 'a.workspace_id')
+    .selectAll('a')
+    .select(['w.name as workspace_name', 'w.slug as workspace_slug', 'w.timezone as workspace_timezone', 'w.default_country'])
+    .where('w.slug', '=', workspaceSlug)
+    .where('a.type', '=', type)
+    .where('a.slug', '=', slug)
+    .where('a.status', '!=', 'draft')
+    .executeTakeFirst();
+  return row;
+}
+
+/** Bumps an action's counter (signatures, RSVPs, calls) in the caller's transaction. */
+export async function bumpTaken(executor: Executor, workspaceId: number, actionId: number, by: number, now: number): Promise<void> {
+  await executor
+    .updateTable('actions')
+    .set((eb) => ({ taken_count: eb('taken_count', '+', by), updated_at: now }))
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', actionId)
+    .execute();
+}

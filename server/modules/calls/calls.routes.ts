@@ -1,0 +1,197 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { tenantOf } from '../../http/auth.ts';
+import { workspaceParams } from '../accounts/accounts.schema.ts';
+import {
+  call,
+  callInput,
+  callParams,
+  callPatch,
+  callResults,
+  district,
+  districtParams,
+  importInput,
+  importResult,
+  listQuery,
+  lookupQuery,
+  official,
+  officialParams,
+} from './calls.schema.ts';
+import type { CallsService } from './calls.service.ts';
+
+const IMPORT_BODY_LIMIT = 24 * 1024 * 1024;
+
+/** Call-your-representative actions and their targets dataset. */
+export function callsRoutes(deps: { calls: CallsService }): FastifyPluginAsyncZod {
+  const { calls } = deps;
+  return async (app) => {
+    const tags = ['calls'];
+
+    app.post(
+      '/api/workspaces/:workspaceId/calls',
+      {
+        config: { access: 'actions.manage' },
+        schema: { tags, summary: 'Create a draft call action', params: workspaceParams, body: callInput, response: { 201: call } },
+      },
+      async (request, reply) => {
+        const tenant = tenantOf(request);
+        const createdBy = tenant.actor.type === 'user' ? tenant.actor.userId : null;
+        return reply.status(201).send(await calls.create(tenant.workspaceId, createdBy, request.body));
+      },
+    );
+
+    app.get(
+      '/api/workspaces/:workspaceId/calls/:callId',
+      { config: { access: 'actions.read' }, schema: { tags, summary: 'One call action', params: callParams, response: { 200: call } } },
+      async (request) => calls.get(tenantOf(request).workspaceId, request.params.callId),
+    );
+
+    app.patch(
+      '/api/workspaces/:workspaceId/calls/:callId',
+      {
+        config: { access: 'actions.manage' },
+        schema: {
+          tags,
+          summary: 'Change a call action; fixedTargets, when given, replaces the list',
+          params: callParams,
+          body: callPatch,
+          response: { 200: call },
+        },
+      },
+      async (request) => calls.update(tenantOf(request).workspaceId, request.params.callId, request.body),
+    );
+
+    app.delete(
+      '/api/workspaces/:workspaceId/calls/:callId',
+      {
+        config: { access: 'actions.manage' },
+        schema: { tags, summary: 'Delete a draft call action', params: callParams, response: { 204: z.null() } },
+      },
+      async (request, reply) => {
+        await calls.remove(tenantOf(request).workspaceId, request.params.callId);
+        return reply.status(204).send(null);
+      },
+    );
+
+    for (const [verb, status] of [
+      ['publish', 'published'],
+      ['close', 'closed'],
+    ] as const) {
+      app.post(
+        `/api/workspaces/:workspaceId/calls/:callId/${verb}`,
+        {
+          config: { access: 'actions.manage' },
+          schema: {
+            tags,
+            summary:
+              verb === 'publish'
+                ? 'Publish (or reopen) the call: its public page takes calls'
+                : 'Close the call: the page stays, says so, and takes no more calls',
+            params: callParams,
+            response: { 200: call },
+          },
+        },
+        async (request) => calls.setStatus(tenantOf(request).workspaceId, request.params.callId, status),
+      );
+    }
+
+    app.get(
+      '/api/workspaces/:workspaceId/calls/:callId/results',
+      {
+        config: { access: 'actions.read' },
+        schema: { tags, summary: 'Calls logged, by outcome and by person called', params: callParams, response: { 200: callResults } },
+      },
+      async (request) => calls.results(tenantOf(request).workspaceId, request.params.callId),
+    );
+
+    for (const kind of ['officials', 'districts'] as const) {
+      app.post(
+        `/api/workspaces/:workspaceId/call-targets/${kind}/import`,
+        {
+          bodyLimit: IMPORT_BODY_LIMIT,
+          config: { access: 'actions.manage' },
+          schema: {
+            tags,
+            summary:
+              kind === 'officials'
+                ? 'Import officials from CSV (name, title, office, district, phone, party); a file with a bad line imports nothing'
+                : 'Import postal code → district from CSV (postal_code, district); a file with a bad line imports nothing',
+            params: workspaceParams,
+            body: importInput,
+            response: { 200: importResult },
+          },
+        },
+        async (request) => calls.importTargets(tenantOf(request).workspaceId, kind, request.body),
+      );
+    }
+
+    app.get(
+      '/api/workspaces/:workspaceId/call-targets/officials',
+      {
+        config: { access: 'actions.read' },
+        schema: {
+          tags,
+          summary: 'The officials members can be asked to call, in file order; q searches name, district and office',
+          params: workspaceParams,
+          querystring: listQuery,
+          response: { 200: z.object({ officials: z.array(official), total: z.number() }) },
+        },
+      },
+      async (request) => calls.listOfficials(tenantOf(request).workspaceId, request.query),
+    );
+
+    app.delete(
+      '/api/workspaces/:workspaceId/call-targets/officials/:officialId',
+      {
+        config: { access: 'actions.manage' },
+        schema: { tags, summary: 'Remove one official', params: officialParams, response: { 204: z.null() } },
+      },
+      async (request, reply) => {
+        await calls.removeOfficial(tenantOf(request).workspaceId, request.params.officialId);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.get(
+      '/api/workspaces/:workspaceId/call-targets/districts',
+      {
+        config: { access: 'actions.read' },
+        schema: {
+          tags,
+          summary: 'Postal code → district mappings; q matches a postal code prefix or a district',
+          params: workspaceParams,
+          querystring: listQuery,
+          response: { 200: z.object({ districts: z.array(district), total: z.number() }) },
+        },
+      },
+      async (request) => calls.listDistricts(tenantOf(request).workspaceId, request.query),
+    );
+
+    app.delete(
+      '/api/workspaces/:workspaceId/call-targets/districts/:districtId',
+      {
+        config: { access: 'actions.manage' },
+        schema: { tags, summary: 'Remove one postal code → district mapping', params: districtParams, response: { 204: z.null() } },
+      },
+      async (request, reply) => {
+        await calls.removeDistrict(tenantOf(request).workspaceId, request.params.districtId);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.get(
+      '/api/workspaces/:workspaceId/call-targets/lookup',
+      {
+        config: { access: 'actions.read' },
+        schema: {
+          tags,
+          summary: "Who a postal code's members would call: its districts and their officials",
+          params: workspaceParams,
+          querystring: lookupQuery,
+          response: { 200: z.object({ postalCode: z.string(), districts: z.array(z.string()), officials: z.array(official) }) },
+        },
+      },
+      async (request) => calls.lookup(tenantOf(request).workspaceId, request.query.postalCode),
+    );
+  };
+}

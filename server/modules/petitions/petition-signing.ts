@@ -1,0 +1,381 @@
+import type { Transaction } from 'kysely';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { z } from 'zod';
+import type { Db } from '../../db/database.ts';
+import type { Database, PhoneType } from '../../db/schema.ts';
+import type { Clock } from '../../lib/clock.ts';
+import { normalizePhone } from '../../lib/phone.ts';
+import { sha256 } from '../../lib/tokens.ts';
+import { type ActionRow, actionPath, bumpTaken, findPublicAction } from '../actions/actions.repo.ts';
+import { type ActivityInput, recordActivities } from '../activities/activities.repo.ts';
+import { joinCommunities } from '../communities/communities.repo.ts';
+import type { FieldProblem, Lang } from '../communities/join.service.ts';
+import { newLinkCode } from '../links/link-rewrite.ts';
+import { verifyMemberToken } from '../links/member-token.ts';
+import { appendConsent } from '../members/consent.repo.ts';
+import { nameKeyOf, normalizeMemberFields } from '../members/member-fields.ts';
+import { findLiveMembersByEmails, findLiveMembersByPhones, findMember, insertMember, isUniqueViolation } from '../members/members.repo.ts';
+import { queueReply } from '../messaging/outbox.ts';
+import { findSignature, memberOfRefCode, type PetitionSettings, publicSigners, recentSignatures, settingsOf } from './petitions.repo.ts';
+
+// Signing a petition on its public page (server/pages/petition.routes.ts renders it). A signature needs no code by
+// SMS: the signer is found or created by phone or email, signs once, joins the petition's community and, only when
+// they tick the box, gives SMS consent recorded with the exact words shown. Limits per address and per number prefix
+// keep bots from stuffing the count or pumping confirmation texts (DESIGN.md §5).
+
+export const SIGN_VELOCITY = { windowMs: 3_600_000, perIp: 20, perPrefix: 60 } as const;
+export const MAX_COMMENT = 1_000;
+
+export type PetitionField = 'firstName' | 'lastName' | 'email' | 'phone' | 'postalCode' | 'comment' | 'consent';
+export type PetitionProblem = FieldProblem | { kind: 'contact_required' } | { kind: 'consent_needs_phone' };
+
+export type PetitionContext = {
+  action: ActionRow;
+  settings: PetitionSettings;
+  workspace: { id: number; name: string; slug: string; defaultCountry: string; timezone: string };
+};
+
+export type SignForm = {
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string;
+  postalCode: string;
+  comment: string;
+  showName: boolean;
+  consent: boolean;
+  wordingFingerprint: string;
+  honeypot: string;
+  /** The share code of the link that brought the signer (?ref=). */
+  ref: string;
+  source: string;
+  medium: string;
+};
+
+export type SignMeta = { lang: Lang; ip: string; userAgent: string | null; sourceUrl: string };
+
+export type SignResult =
+  | { kind: 'signed'; memberId: number | null; firstName: string | null; refCode: string }
+  | { kind: 'already'; memberId: number; firstName: string | null; refCode: string }
+  | { kind: 'invalid'; problems: Partial<Record<PetitionField, PetitionProblem>> }
+  | { kind: 'limited' }
+  | { kind: 'closed' };
+
+export type Prefill = { firstName: string; lastName: string; email: string; phone: string; postalCode: string; signed: boolean };
+
+const DEFAULT_WORDING: Record<Lang, (workspace: string) => string> = {
+  en: (w) =>
+    `I agree to receive recurring texts from ${w} about this campaign and related actions. Msg & data rates may apply. Reply STOP to opt out, HELP for help. Consent is not a condition of signing.`,
+  es: (w) =>
+    `Acepto recibir mensajes de texto recurrentes de ${w} sobre esta campaña y acciones relacionadas. Pueden aplicarse tarifas de mensajes y datos. Responde STOP para darte de baja o HELP para obtener ayuda. El consentimiento no es una condición para firmar.`,
+};
+
+const THANKS_TEXT: Record<Lang, (workspace: string, title: string, url: string) => string> = {
+  en: (w, t, url) => `${w}: thank you for signing "${t}"! Share it with friends: ${url} Reply STOP to opt out.`,
+  es: (w, t, url) => `${w}: ¡gracias por firmar "${t}"! Compártela: ${url} Responde STOP para darte de baja.`,
+};
+
+/** The exact consent sentence beside the checkbox, recorded in the ledger when ticked. */
+export function petitionConsentWording(ctx: Pick<PetitionContext, 'action' | 'workspace'>, lang: Lang): string {
+  return ctx.action.consent_wording ?? DEFAULT_WORDING[lang](ctx.workspace.name);
+}
+
+export const wordingFingerprint = (wording: string) => sha256(wording).slice(0, 16);
+
+const emailSchema = z.email();
+const US_ZIP = /^(\d{5})(-?\d{4})?$/;
+const POSTAL = /^[A-Za-z0-9][A-Za-z0-9 -]{1,11}$/;
+const REF_CODE = /^[A-Za-z0-9]{10}$/;
+const TAG = /^[\w.-]{1,60}$/;
+
+/** First 7 digits of the E.164 number (country code + area code + exchange in North America). */
+const phonePrefix = (e164: string) => e164.replace(/^\+/, '').slice(0, 7);
+
+type Deps = { db: Db; clock: Clock; appSecret: string; publicUrl: string };
+
+export function createPetitionSigning({ db, clock, appSecret, publicUrl }: Deps) {
+  async function findContext(workspaceSlug: string, slug: string): Promise<PetitionContext | null> {
+    if (workspaceSlug.length > 100 || slug.length > 100) return null;
+    const row = await findPublicAction(db, workspaceSlug, 'petition', slug);
+    if (!row) return null;
+    const { workspace_name, workspace_slug, workspace_timezone, default_country, ...action } = row;
+    return {
+      action,
+      settings: settingsOf(action),
+      workspace: {
+        id: action.workspace_id,
+        name: workspace_name,
+        slug: workspace_slug,
+        defaultCountry: default_country,
+        timezone: workspace_timezone,
+      },
+    };
+  }
+
+  /** What the page shows of a member who arrived from a tracked link (?gsm=), or null. */
+  async function prefill(ctx: PetitionContext, token: string): Promise<Prefill | null> {
+    const who = verifyMemberToken(appSecret, token, clock.now());
+    if (!who || who.workspaceId !== ctx.workspace.id) return null;
+    const member = await findMember(db, ctx.workspace.id, who.memberId);
+    if (!member || member.merged_into !== null || member.erased_at !== null) return null;
+    const phone = member.phone ? parsePhoneNumberFromString(member.phone) : undefined;
+    return {
+      firstName: member.first_name ?? '',
+      lastName: member.last_name ?? '',
+      email: member.email ?? '',
+      phone: phone ? (phone.country === ctx.workspace.defaultCountry ? phone.formatNational() : phone.number) : (member.phone ?? ''),
+      postalCode: member.postal_code ?? '',
+      signed: (await findSignature(db, ctx.workspace.id, ctx.action.id, member.id)) !== undefined,
+    };
+  }
+
+  async function signers(ctx: PetitionContext, limit = 10) {
+    if (!ctx.settings.showSigners) return [];
+    return publicSigners(db, ctx.workspace.id, ctx.action.id, limit);
+  }
+
+  function validate(ctx: PetitionContext, form: SignForm, lang: Lang) {
+    const problems: Partial<Record<PetitionField, PetitionProblem>> = {};
+    const name = (field: 'firstName' | 'lastName', value: string, required: boolean) => {
+      const v = value.trim();
+      if (v === '' && required) problems[field] = { kind: 'required' };
+      else if (v.length > 80) problems[field] = { kind: 'too_long', max: 80 };
+      return v;
+    };
+    const firstName = name('firstName', form.firstName, true);
+    const lastName = name('lastName', form.lastName, false);
+
+    let phone: string | null = null;
+    let phoneType: PhoneType = 'unknown';
+    if (form.phone.trim() !== '') {
+      const parsed = normalizePhone(form.phone, ctx.workspace.defaultCountry);
+      if (!parsed.ok) problems.phone = { kind: 'invalid_phone' };
+      else if (parsed.country !== ctx.workspace.defaultCountry)
+        problems.phone = { kind: 'other_country', country: ctx.workspace.defaultCountry };
+      else if (parsed.type === 'landline') problems.phone = { kind: 'landline' };
+      else {
+        phone = parsed.e164;
+        phoneType = parsed.type;
+      }
+    }
+
+    const email = form.email.trim().toLowerCase();
+    if (email !== '' && (email.length > 254 || !emailSchema.safeParse(email).success)) problems.email = { kind: 'invalid_email' };
+    if (form.phone.trim() === '' && email === '') problems.phone = { kind: 'contact_required' };
+
+    let postalCode = form.postalCode.trim().toUpperCase();
+    if (postalCode !== '') {
+      const zip = ctx.workspace.defaultCountry === 'US' ? US_ZIP.exec(postalCode) : null;
+      if (zip?.[1]) postalCode = zip[1];
+      else if (ctx.workspace.defaultCountry === 'US' || !POSTAL.test(postalCode)) problems.postalCode = { kind: 'invalid_postal_code' };
+    }
+
+    const comment = ctx.settings.askComment ? form.comment.trim() : '';
+    if (comment.length > MAX_COMMENT) problems.comment = { kind: 'too_long', max: MAX_COMMENT };
+
+    if (form.consent) {
+      if (form.phone.trim() === '') problems.consent = { kind: 'consent_needs_phone' };
+      else if (form.wordingFingerprint !== wordingFingerprint(petitionConsentWording(ctx, lang)))
+        problems.consent = { kind: 'wording_changed' };
+    }
+    return {
+      problems,
+      value: {
+        firstName,
+        lastName: lastName || null,
+        phone,
+        phoneType,
+        email: email || null,
+        postalCode: postalCode || null,
+        comment: comment || null,
+      },
+    };
+  }
+
+  async function sign(ctx: PetitionContext, form: SignForm, meta: SignMeta): Promise<SignResult> {
+    if (ctx.action.status !== 'published') return { kind: 'closed' };
+    if (form.honeypot.trim() !== '') {
+      // A bot: answer like a success; nothing is stored.
+      return { kind: 'signed', memberId: null, firstName: form.firstName.trim() || null, refCode: newLinkCode() };
+    }
+    const { problems, value } = validate(ctx, form, meta.lang);
+    if (Object.keys(problems).length > 0) return { kind: 'invalid', problems };
+
+    const now = clock.now();
+    const since = now - SIGN_VELOCITY.windowMs;
+    const ws = ctx.workspace.id;
+    const prefix = value.phone ? phonePrefix(value.phone) : null;
+    if ((await recentSignatures(db, ws, 'ip', meta.ip, since)) >= SIGN_VELOCITY.perIp) return { kind: 'limited' };
+    if (prefix && (await recentSignatures(db, ws, 'phone_prefix', prefix, since)) >= SIGN_VELOCITY.perPrefix) return { kind: 'limited' };
+
+    const attempt = () => db.transaction().execute((trx) => signIn(trx, ctx, form, value, meta, prefix, now));
+    // Two submissions at once (a double tap, the same new number twice): the second sees what the first wrote.
+    return attempt().catch((error: unknown) => {
+      if (!isUniqueViolation(error)) throw error;
+      return attempt();
+    });
+  }
+
+  async function signIn(
+    trx: Transaction<Database>,
+    ctx: PetitionContext,
+    form: SignForm,
+    value: ReturnType<typeof validate>['value'],
+    meta: SignMeta,
+    prefix: string | null,
+    now: number,
+  ): Promise<SignResult> {
+    const ws = ctx.workspace.id;
+    const { action } = ctx;
+    const referrer = REF_CODE.test(form.ref) ? await memberOfRefCode(trx, ws, form.ref) : undefined;
+    const byPhone = value.phone ? (await findLiveMembersByPhones(trx, ws, [value.phone]))[0] : undefined;
+    const found = byPhone ?? (value.email ? (await findLiveMembersByEmails(trx, ws, [value.email]))[0] : undefined);
+    let memberId: number;
+    if (found) {
+      memberId = found.id;
+      const signed = await findSignature(trx, ws, action.id, memberId);
+      if (signed) return { kind: 'already', memberId, firstName: found.first_name, refCode: signed.ref_code };
+      // Fill what the member record lacks; never overwrite what is there.
+      const member = await findMember(trx, ws, memberId);
+      const firstName = member?.first_name ?? value.firstName;
+      const lastName = member?.last_name ?? value.lastName;
+      await trx
+        .updateTable('members')
+        .set({
+          ...(member?.first_name == null || member.last_name == null
+            ? { first_name: firstName, last_name: lastName, name_key: nameKeyOf(firstName, lastName) }
+            : {}),
+          ...(member?.email == null && value.email ? { email: value.email } : {}),
+          ...(member?.phone == null && value.phone ? { phone: value.phone, phone_type: value.phoneType } : {}),
+          ...(member?.postal_code == null && value.postalCode ? { postal_code: value.postalCode } : {}),
+          last_active_at: now,
+          updated_at: now,
+        })
+        .where('workspace_id', '=', ws)
+        .where('id', '=', memberId)
+        .execute();
+    } else {
+      const { value: fields } = normalizeMemberFields(
+        {
+          firstName: value.firstName,
+          lastName: value.lastName,
+          phone: value.phone,
+          email: value.email,
+          postalCode: value.postalCode,
+          language: meta.lang,
+          source: 'petition',
+        },
+        { defaultCountry: ctx.workspace.defaultCountry, workspaceTimezone: ctx.workspace.timezone },
+      );
+      memberId = await insertMember(trx, { workspaceId: ws, fields, referredBy: referrer ?? null, at: now });
+      await recordActivities(
+        trx,
+        [{ workspaceId: ws, memberId, type: 'created', data: { source: 'petition', actionId: action.id }, occurredAt: now }],
+        now,
+      );
+    }
+    const member = await findMember(trx, ws, memberId);
+    const refCode = newLinkCode();
+    const tag = (v: string) => (TAG.test(v.trim()) ? v.trim() : null);
+    const source = tag(form.source) ?? 'web';
+    await trx
+      .insertInto('petition_signatures')
+      .values({
+        workspace_id: ws,
+        action_id: action.id,
+        member_id: memberId,
+        comment: value.comment,
+        public: form.showName ? 1 : 0,
+        public_name: form.showName ? (member?.first_name ?? value.firstName) : null,
+        public_place: form.showName ? (member?.postal_code ?? value.postalCode) : null,
+        source,
+        medium: tag(form.medium),
+        ref: referrer !== undefined ? form.ref : null,
+        referred_by: referrer !== undefined && referrer !== memberId ? referrer : null,
+        ref_code: refCode,
+        ip: meta.ip,
+        phone_prefix: prefix,
+        created_at: now,
+      })
+      .execute();
+    const activities: ActivityInput[] = [
+      {
+        workspaceId: ws,
+        memberId,
+        type: 'signed',
+        communityId: action.community_id,
+        subjectType: 'action',
+        subjectId: action.id,
+        data: { source, ...(referrer !== undefined ? { ref: form.ref } : {}) },
+        occurredAt: now,
+      },
+    ];
+    if (referrer !== undefined && referrer !== memberId) {
+      activities.push({
+        workspaceId: ws,
+        memberId: referrer,
+        type: 'referred',
+        communityId: action.community_id,
+        subjectType: 'action',
+        subjectId: action.id,
+        data: { ref: form.ref, memberId },
+        occurredAt: now,
+      });
+    }
+    await recordActivities(trx, activities, now);
+    await bumpTaken(trx, ws, action.id, 1, now);
+
+    if (action.community_id !== null) {
+      const community = await trx
+        .selectFrom('communities')
+        .select('id')
+        .where('workspace_id', '=', ws)
+        .where('id', '=', action.community_id)
+        .where('archived_at', 'is', null)
+        .executeTakeFirst();
+      if (community) {
+        await joinCommunities(trx, {
+          workspaceId: ws,
+          memberIds: [memberId],
+          communityIds: [community.id],
+          role: 'member',
+          source: 'petition',
+          at: now,
+        });
+      }
+    }
+
+    const phone = member?.phone ?? null;
+    let consent = member?.sms_consent ?? 'none';
+    if (form.consent && phone && value.phone === phone && consent !== 'granted') {
+      await appendConsent(trx, appSecret, {
+        workspaceId: ws,
+        memberId,
+        channel: 'sms',
+        status: 'granted',
+        method: 'web_form',
+        address: phone,
+        wording: petitionConsentWording(ctx, meta.lang),
+        sourceUrl: meta.sourceUrl.slice(0, 500),
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        at: now,
+      });
+      consent = 'granted';
+    }
+    if (consent === 'granted' && phone && value.phone === phone) {
+      const url = `${publicUrl}${actionPath(ctx.workspace.slug, action)}?ref=${refCode}`;
+      await queueReply(trx, {
+        workspaceId: ws,
+        memberId,
+        to: phone,
+        body: THANKS_TEXT[meta.lang](ctx.workspace.name, action.title, url),
+        kind: 'automation',
+        now,
+      });
+    }
+    return { kind: 'signed', memberId, firstName: member?.first_name ?? value.firstName, refCode };
+  }
+
+  return { findContext, prefill, signers, sign };
+}

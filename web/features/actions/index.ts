@@ -1,0 +1,2 @@
+// The Actions overview, loaded on first visit.
+export { ActionsPage } from './components/actions-page.tsx';
