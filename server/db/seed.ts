@@ -4,6 +4,7 @@ import { createAccountsService } from '../modules/accounts/accounts.service.ts';
 import { recordActivities } from '../modules/activities/activities.repo.ts';
 import { joinCommunities, leaveCommunity } from '../modules/communities/communities.repo.ts';
 import { createCommunitiesService } from '../modules/communities/communities.service.ts';
+import { createEventsService } from '../modules/events/events.service.ts';
 import { seedDemoInbox } from '../modules/inbox/inbox.seed.ts';
 import { seedDemoKeywords } from '../modules/keywords/keywords.service.ts';
 import { appendConsent } from '../modules/members/consent.repo.ts';
@@ -11,6 +12,7 @@ import { normalizeMemberFields } from '../modules/members/member-fields.ts';
 import { addTags, insertMember } from '../modules/members/members.repo.ts';
 import { createSimulatorSender } from '../modules/messaging/channels.repo.ts';
 import { seedDemoP2p } from '../modules/p2p/p2p-seed.ts';
+import { createPetitionsService } from '../modules/petitions/petitions.service.ts';
 import { seedDemoSurvey } from '../modules/surveys/surveys.service.ts';
 import type { Db } from './database.ts';
 
@@ -60,6 +62,7 @@ export async function seedDemoIfEmpty(
     const texterId = await accounts.createUser({ email: DEMO_TEXTER_EMAIL, name: 'Demo Texter', password: config.demoPassword });
     await accounts.addMember(workspace.id, texterId, 'texter');
     await seedTwoWayTexting(db, { workspaceId: workspace.id, userId, now: clock.now() });
+    await seedActions(db, clock, config, { workspaceId: workspace.id, userId });
   }
   return { seeded: true, email: config.demoEmail, workspaceId: workspace.id };
 }
@@ -347,4 +350,67 @@ async function seedTwoWayTexting(db: Db, input: { workspaceId: number; userId: n
     .execute();
   await seedDemoInbox(db, { workspaceId, now });
   await seedDemoP2p(db, { workspaceId, userId: input.userId, now });
+}
+
+/** A published petition (with its keyword TREES) leading to a canvass event with two shifts next Saturday. */
+async function seedActions(db: Db, clock: Clock, config: Pick<Config, 'publicUrl'>, input: { workspaceId: number; userId: number }) {
+  const { workspaceId, userId } = input;
+  const now = clock.now();
+  const community = await db
+    .selectFrom('communities')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('slug', '=', 'austin')
+    .executeTakeFirst();
+  const events = createEventsService({ db, clock, config });
+  // Next Saturday in Austin, as a local date.
+  const daysToSaturday = ((6 - new Date(now).getUTCDay() + 7) % 7) + 7;
+  const saturday = new Date(now + daysToSaturday * DAY).toISOString().slice(0, 10);
+  const event = await events.create(workspaceId, userId, {
+    title: 'Saturday canvass for the Oak Street trees',
+    summary: 'Knock on doors with us in East Austin. Training on site, snacks provided.',
+    description: 'We meet at the library, pair up, and talk with neighbors about the trees and the council vote.',
+    format: 'in_person',
+    location: 'Carver Library, meeting room',
+    address: '1161 Angelina St, Austin, TX 78702',
+    joinUrl: '',
+    timezone: 'America/Chicago',
+    hostName: 'Climate Action Texas – Austin',
+    volunteerHosted: false,
+    consentWording: null,
+    communityId: community?.id ?? null,
+    shifts: [
+      { date: saturday, start: '10:00', end: '12:00', capacity: 20, waitlist: true },
+      { date: saturday, start: '13:00', end: '15:00', capacity: 20, waitlist: true },
+    ],
+  });
+  await events.setStatus(workspaceId, event.id, 'publish');
+  const petitions = createPetitionsService({ db, clock, config });
+  const petition = await petitions.create(userId, workspaceId, {
+    title: 'Protect the Oak Street trees',
+    summary: 'Ask the City Council to keep the 40 oaks on Oak Street when the road is widened.',
+    description: 'The road plan removes forty oak trees that shade the street and the school. A safer street can keep them.',
+    target: 'Austin City Council',
+    letter: 'We ask the Council to adopt the tree-saving design for the Oak Street project.',
+    askComment: true,
+    showSigners: true,
+    goal: 500,
+    communityId: community?.id ?? null,
+    nextActionId: event.id,
+    shareText: 'I signed to protect the Oak Street trees. Will you?',
+  });
+  await petitions.transition(workspaceId, petition.id, 'published');
+  await db
+    .insertInto('keywords')
+    .values({
+      workspace_id: workspaceId,
+      keyword: 'TREES',
+      target_type: 'action',
+      target_id: petition.id,
+      reply: null,
+      link_url: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
 }
