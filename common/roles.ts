@@ -41,6 +41,8 @@ export const PERMISSIONS = {
   'actions.manage': ['owner', 'admin', 'organizer'],
   /** Checking people in at an event (a leader at the door). */
   'events.checkin': ['owner', 'admin', 'organizer', 'moderator'],
+  /** Approving or rejecting the stories members submit. */
+  'stories.moderate': ['owner', 'admin', 'organizer', 'moderator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -47,12 +47,19 @@ import { messagingSettingsRoutes } from './modules/messaging/settings.routes.ts'
 import { webhookRoutes } from './modules/messaging/webhooks.routes.ts';
 import { p2pRoutes } from './modules/p2p/p2p.routes.ts';
 import { petitionsRoutes } from './modules/petitions/petitions.routes.ts';
+import { referralsRoutes } from './modules/referrals/referrals.routes.ts';
+import { createSharePageService } from './modules/shares/share-page.service.ts';
+import { sharesRoutes } from './modules/shares/shares.routes.ts';
+import { storiesRoutes } from './modules/stories/stories.routes.ts';
 import { surveysRoutes } from './modules/surveys/surveys.routes.ts';
 import { createWebSurveys } from './modules/surveys/web-survey.ts';
 import { callPages } from './pages/call.routes.ts';
+import { registerEmbedMode } from './pages/embed.ts';
 import { eventPages } from './pages/event.routes.ts';
 import { joinPages } from './pages/join.routes.ts';
 import { petitionPages } from './pages/petition.routes.ts';
+import { sharePages } from './pages/share.routes.ts';
+import { storyPages } from './pages/story.routes.ts';
 import { surveyPages } from './pages/survey.routes.ts';
 import { unsubscribePages } from './pages/unsubscribe.routes.ts';
 
@@ -107,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerErrorHandler(app);
   registerSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });
+  registerEmbedMode(app);
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody);
   await app.register(fastifyRateLimit, {
@@ -175,6 +183,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(callPages({ calls: createCallPageService({ db, clock, appSecret: deps.appSecret }), config }), { prefix: '/p' });
   await app.register(petitionsRoutes({ db, clock, config }));
   await app.register(petitionPages({ db, clock, appSecret: deps.appSecret, config }), { prefix: '/p' });
+  await app.register(referralsRoutes({ db }));
+  await app.register(sharesRoutes({ db, clock, config }));
+  await app.register(sharePages({ shares: createSharePageService({ db, clock, appSecret: deps.appSecret, config }), config }), {
+    prefix: '/p',
+  });
+  await app.register(storiesRoutes({ db, clock, config }));
+  await app.register(storyPages({ db, clock, appSecret: deps.appSecret, config }), { prefix: '/p' });
 
   await registerDashboard(app, config.webDist);
   return app;

@@ -80,6 +80,11 @@ const BODIES: Record<string, unknown> = {
   'PATCH /api/workspaces/{workspaceId}/calls/{callId}': { title: 'Taken over', fixedTargets: [] },
   'POST /api/workspaces/{workspaceId}/petitions': { title: 'Intrusion', goal: 10 },
   'PATCH /api/workspaces/{workspaceId}/petitions/{actionId}': { title: 'Taken over' },
+  'POST /api/workspaces/{workspaceId}/shares': { title: 'Intrusion', posts: { x: { text: 'Hi', hashtags: [] } } },
+  'PATCH /api/workspaces/{workspaceId}/shares/{shareId}': { title: 'Taken over', posts: {} },
+  'POST /api/workspaces/{workspaceId}/stories': { title: 'Intrusion', prompt: 'Why?' },
+  'PATCH /api/workspaces/{workspaceId}/stories/{actionId}': { title: 'Taken over' },
+  'POST /api/workspaces/{workspaceId}/stories/{actionId}/submissions/{submissionId}/reject': { reason: 'Taken over' },
   'POST /api/workspaces/{workspaceId}/call-targets/officials/import': {
     csv: 'name,district,phone\nX,TX-1,+12025550100\n',
     mode: 'replace',
@@ -257,6 +262,28 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
     idsOfB.actionId = (
       await b.request({ method: 'POST', url: `/api/workspaces/${wsB}/petitions`, payload: { title: 'B petition', target: 'B council' } })
     ).json().id;
+    idsOfB.shareId = (
+      await b.request({
+        method: 'POST',
+        url: `/api/workspaces/${wsB}/shares`,
+        payload: { title: 'B share', posts: { sms: { text: 'B', hashtags: [] } } },
+      })
+    ).json().id;
+    const storyOfB = (
+      await b.request({ method: 'POST', url: `/api/workspaces/${wsB}/stories`, payload: { title: 'B stories', prompt: 'Why?' } })
+    ).json();
+    idsOfB.submissionId = (
+      await t.database.db
+        .insertInto('story_submissions')
+        .values({
+          ...{ workspace_id: wsB, action_id: storyOfB.id, member_id: memberOfB.id, public_id: 'b-story', body: 'B story' },
+          ...{ display: 'anonymous', display_name: null, publish_consent: 'Yes', photo_type: null, photo_size: null },
+          ...{ status: 'pending', moderated_by: null, moderated_at: null, reason: null, source: null, ip: null, phone_prefix: null },
+          created_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     const eventOfB = (
       await b.request({
         method: 'POST',
@@ -397,6 +424,7 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
         .where('type', '=', 'petition')
         .orderBy('id')
         .execute(),
+      storySubmissions: await db.selectFrom('story_submissions').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
       callTargets: await db.selectFrom('call_targets').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
       callDistricts: await db.selectFrom('call_districts').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
       keys: await db

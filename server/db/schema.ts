@@ -147,6 +147,13 @@ export type Database = {
   call_logs: CallLogsTable;
   event_shifts: EventShiftsTable;
   event_rsvps: EventRsvpsTable;
+  share_codes: ShareCodesTable;
+  referrals: ReferralsTable;
+  referral_tallies: ReferralTalliesTable;
+  share_tallies: ShareTalliesTable;
+  share_sharers: ShareSharersTable;
+  story_submissions: StorySubmissionsTable;
+  story_photos: StoryPhotosTable;
 };
 
 /** The job queue (server/jobs/queue.ts). `payload` is JSON text; times are epoch milliseconds. */
@@ -861,4 +868,89 @@ export type EventRsvpsTable = {
   feedback_message_id: number | null;
   created_at: number;
   updated_at: number;
+};
+
+// ── Stories ──────────────────────────────────────────────────────────────
+
+export type StoryStatus = 'pending' | 'approved' | 'rejected';
+
+/** A member's story on a story action (server/modules/stories); public only once a moderator approves it. */
+export type StorySubmissionsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  action_id: number;
+  member_id: number;
+  /** The random name of the story in public URLs (its photo). */
+  public_id: string;
+  body: string;
+  display: 'name' | 'anonymous';
+  /** "Ana, Austin" as chosen at submission; NULL: anonymous. */
+  display_name: string | null;
+  /** The exact consent-to-publish words the member agreed to. */
+  publish_consent: string;
+  photo_type: 'image/jpeg' | 'image/png' | 'image/webp' | null;
+  photo_size: number | null;
+  status: StoryStatus;
+  moderated_by: number | null;
+  moderated_at: number | null;
+  reason: string | null;
+  source: string | null;
+  ip: string | null;
+  phone_prefix: string | null;
+  created_at: number;
+};
+
+/** The photo of a story, as uploaded. */
+export type StoryPhotosTable = {
+  submission_id: number;
+  workspace_id: number;
+  data: Buffer;
+};
+
+// ── Referrals and share actions (server/modules/referrals, server/modules/shares) ──
+
+/** A member's own share code: ?ref=<code> on every action link they pass on. */
+export type ShareCodesTable = { id: Generated<number>; workspace_id: number; member_id: number; code: string; created_at: number };
+
+/** A member who took an action through another member's code (one row per action and member). */
+export type ReferralsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  action_id: number;
+  member_id: number;
+  referrer_id: number;
+  source: string | null;
+  medium: string | null;
+  created_at: number;
+};
+
+/** Roll-up counters per member (a referrer) and per community (of the actions). */
+export type ReferralTalliesTable = {
+  workspace_id: number;
+  scope: 'member' | 'community';
+  scope_id: number;
+  recruits: Generated<number>;
+  conversions: Generated<number>;
+  shares: Generated<number>;
+  updated_at: number;
+};
+
+/** Taps and the sign-ups they brought, per share action and network. */
+export type ShareTalliesTable = {
+  workspace_id: number;
+  action_id: number;
+  network: string;
+  shares: Generated<number>;
+  signups: Generated<number>;
+};
+
+/** Per share action and member who shared it: taps and sign-ups brought. */
+export type ShareSharersTable = {
+  workspace_id: number;
+  action_id: number;
+  member_id: number;
+  target_action_id: number | null;
+  shares: Generated<number>;
+  signups: Generated<number>;
+  last_shared_at: number;
 };

@@ -95,6 +95,8 @@ export function callFormPage(input: {
   wordingFingerprint: string;
   values?: CallFormValues;
   problems?: Partial<Record<CallField, CallProblem>>;
+  /** Where the caller came from (?ref= share code, source), carried across the form post. */
+  tracking?: { ref: string; source: string };
 }): string {
   const { ctx, lang, urls, known } = input;
   const t = CALL_COPY[lang];
@@ -142,6 +144,7 @@ export function callFormPage(input: {
 ${known ? html`<p class="note">${t.callingAs(known.firstName)} <a href="${urls.form}">${t.notYou}</a></p>` : ''}
 <form method="post" action="${urls.form}" novalidate>
 ${hidden('lang', lang)}${hidden('w', input.wordingFingerprint)}${known ? hidden('gsm', input.gsm) : ''}
+${hidden('ref', input.tracking?.ref ?? '')}${hidden('source', input.tracking?.source ?? '')}
 ${fields.map((f) => field(f, values[f.name], problems[f.name], lang, firstProblem === f.name))}
 ${
   askConsent
@@ -184,7 +187,7 @@ export function callTargetsPage(input: {
     ? html`<section class="thanks" role="status" aria-labelledby="thanks-title">
 <h2 id="thanks-title">${t.thanksTitle(input.member.firstName)}</h2>
 <p>${t.thanks}</p>
-${urls.next ? html`<p>${t.nextStep}:</p><a class="next" href="${urls.next.href}">${urls.next.title}</a>` : ''}
+${urls.next ? html`<p>${t.nextStep}:</p><a class="next" href="${urls.next.href}" data-next-step>${urls.next.title}</a>` : ''}
 </section>`
     : input.justLogged?.outcome
       ? html`<p class="note" role="status">${t.loggedNote(input.justLogged.name, t.outcome[input.justLogged.outcome])}</p>`

@@ -110,7 +110,12 @@ export function callPages({ calls, config }: Deps): FastifyPluginAsync {
       const gsm = typeof query(request).gsm === 'string' ? String(query(request).gsm) : '';
       const known = ctx.status === 'published' ? await calls.knownMember(ctx, gsm) : null;
       // A page that names a member is theirs alone; the anonymous page may be cached briefly.
-      return send(reply, 200, formPage(ctx, lang, await urlsOf(ctx, lang, known ? gsm : ''), known, gsm), known ? 'no-store' : 'public');
+      const tracking = {
+        ref: String(query(request).ref ?? '').slice(0, 20),
+        source: String(query(request).source ?? query(request).utm_source ?? '').slice(0, 60),
+      };
+      const page = formPage(ctx, lang, await urlsOf(ctx, lang, known ? gsm : ''), known, gsm, { tracking });
+      return send(reply, 200, page, known || tracking.ref ? 'no-store' : 'public');
     });
 
     app.post('/:workspaceSlug/call/:slug', postOptions, async (request, reply) => {
@@ -133,9 +138,10 @@ export function callPages({ calls, config }: Deps): FastifyPluginAsync {
         // A bot: answer like a page that found no one, store nothing.
         return send(reply, 400, formPage(ctx, lang, urls, known, gsm, { values, problems: { postalCode: { kind: 'no_targets' } } }));
       }
+      const tracking = { ref: str(body, 'ref').slice(0, 20), source: str(body, 'source').slice(0, 60) };
       const result = await calls.identify(
         ctx,
-        { known, ...values, wordingFingerprint: str(body, 'w') },
+        { known, ...values, wordingFingerprint: str(body, 'w'), ...tracking },
         {
           lang,
           ip: request.ip,
@@ -145,9 +151,11 @@ export function callPages({ calls, config }: Deps): FastifyPluginAsync {
       );
       if (result.kind === 'invalid') {
         const keep = result.problems.consent ? { ...values, consent: false } : values;
-        return send(reply, 400, formPage(ctx, lang, urls, known, gsm, { values: keep, problems: result.problems }));
+        return send(reply, 400, formPage(ctx, lang, urls, known, gsm, { values: keep, problems: result.problems, tracking }));
       }
-      return send(reply, 200, callTargetsPage({ ctx, lang, urls, ...result }));
+      // The thank-you's next step carries the member's link token, so its page opens prefilled.
+      const withNext = await urlsOf(ctx, lang, calls.linkToken(ctx, result.member.id));
+      return send(reply, 200, callTargetsPage({ ctx, lang, urls: withNext, ...result }));
     });
 
     app.post('/:workspaceSlug/call/:slug/outcome', postOptions, async (request, reply) => {
@@ -173,7 +181,8 @@ export function callPages({ calls, config }: Deps): FastifyPluginAsync {
       });
       if (result.kind === 'expired') return message(reply, 400, lang, t.expiredTitle, t.expired, startAgain);
       if (result.kind === 'unknown_target') return message(reply, 400, lang, t.errorTitle, t.badRequest, startAgain);
-      return send(reply, 200, callTargetsPage({ ctx, lang, urls, ...result, justLogged: result.target }));
+      const withNext = await urlsOf(ctx, lang, calls.linkToken(ctx, result.member.id));
+      return send(reply, 200, callTargetsPage({ ctx, lang, urls: withNext, ...result, justLogged: result.target }));
     });
   };
 }

@@ -47,6 +47,8 @@ type EventCopy = {
   texted: string;
   optOutReminder: string;
   manageLink: string;
+  nextTitle: string;
+  nextButton: string;
   yourRsvpTitle: string;
   yourRsvpLead: (name: string | null) => string;
   noRsvps: string;
@@ -135,6 +137,8 @@ const en: EventCopy = {
   texted: 'We texted you a confirmation, and will remind you the day before and an hour before.',
   optOutReminder: 'Reply STOP to any of our texts to stop them, or HELP for help.',
   manageLink: 'Change or cancel your RSVP',
+  nextTitle: 'Your next step',
+  nextButton: 'Take the next step',
   yourRsvpTitle: 'Your RSVP',
   yourRsvpLead: (name) => (name ? `Hi ${name}, here are your times.` : 'Here are your times.'),
   noRsvps: 'You have no RSVP for this event.',
@@ -223,6 +227,8 @@ const es: EventCopy = {
   texted: 'Te enviamos una confirmación por mensaje y te recordaremos el día anterior y una hora antes.',
   optOutReminder: 'Responde STOP a cualquiera de nuestros mensajes para dejar de recibirlos, o HELP para obtener ayuda.',
   manageLink: 'Cambiar o cancelar tu confirmación',
+  nextTitle: 'Tu siguiente paso',
+  nextButton: 'Dar el siguiente paso',
   yourRsvpTitle: 'Tu confirmación',
   yourRsvpLead: (name) => (name ? `Hola, ${name}. Estos son tus horarios.` : 'Estos son tus horarios.'),
   noRsvps: 'No tienes confirmaciones para este evento.',

@@ -248,14 +248,33 @@ const statusText = (status: RsvpStatus, lang: Lang) => {
   }[status];
 };
 
-/** After an RSVP: what the member signed up for, calendar links, the join link (virtual), their page to cancel. */
-export function donePage(input: { ctx: EventContext; lang: Lang; urls: EventUrls; result: RsvpDone }): string {
-  const { ctx, lang, urls, result } = input;
+/** A prominent link, the next action on the ladder (opens prefilled for the member). */
+export type NextStep = { title: string; summary: string; href: string };
+
+const NEXT_STYLE =
+  '.next{margin:1.5rem 0;padding:1rem;border-radius:12px;background:#e7f5ff}.next h2{margin:0 0 .35rem}a.btn{display:block;text-align:center;padding:.8rem 1rem;border-radius:8px;background:#1c5fb8;color:#fff;font-weight:700;text-decoration:none;margin:.75rem 0 0}';
+
+/**
+ * After an RSVP: what the member signed up for, the next step when there is one, calendar links, the join link
+ * (virtual), their page to cancel.
+ */
+export function donePage(input: { ctx: EventContext; lang: Lang; urls: EventUrls; result: RsvpDone; next?: NextStep | null }): string {
+  const { ctx, lang, urls, result, next } = input;
   const t = EVENT_COPY[lang];
   const going = result.shifts.some((s) => s.status === 'going');
   const title = going ? t.goingTitle : t.waitlistedTitle;
   const body = html`${header(ctx, title)}
 <p role="status">${t.going(result.firstName)}</p>
+${
+  next
+    ? html`<section class="next" aria-labelledby="next-title">
+<h2 id="next-title">${t.nextTitle}</h2>
+<p><strong>${next.title}</strong></p>
+${next.summary.trim() ? html`<p>${next.summary}</p>` : ''}
+<a class="btn" href="${next.href}" data-next-step>${t.nextButton}</a>
+</section>`
+    : ''
+}
 <h2>${ctx.action.title}</h2>
 <ul class="shifts">${result.shifts.map(
     (s) =>
@@ -265,7 +284,7 @@ ${place(ctx, lang)}
 ${going && ctx.settings.format === 'virtual' && ctx.settings.joinUrl ? html`<p><a href="${ctx.settings.joinUrl}" rel="noopener">${t.joinLink}</a></p>` : ''}
 ${result.texted ? html`<p>${t.texted}</p><p>${t.optOutReminder}</p>` : ''}
 <p><a href="${urls.mine(result.token)}">${t.manageLink}</a></p>`;
-  return document({ lang, title: `${title} · ${ctx.action.title}`, noindex: true }, body);
+  return document({ lang, title: `${title} · ${ctx.action.title}`, noindex: true, styles: NEXT_STYLE }, body);
 }
 
 /** The member's own page: their times with calendar links, and a button to cancel each. */

@@ -194,8 +194,13 @@ export function eventPages({ rsvps, clock, config }: Deps): FastifyPluginAsync {
           const gsm = str(body, 'gsm');
           return send(reply, 400, formPage(ctx, lang, { values: keep, problems: result.problems, ...(gsm ? { gsm } : {}) }));
         }
-        case 'done':
-          return send(reply, 200, donePage({ ctx, lang, urls, result }));
+        case 'done': {
+          // The next step opens prefilled: the member's token (the one of their RSVP page) goes along as ?gsm=.
+          const next = await rsvps.nextStep(ctx);
+          const href =
+            next && `${actionPath(ctx.workspace.slug, next)}?${new URLSearchParams({ lang, [MEMBER_TOKEN_PARAM]: result.token })}`;
+          return send(reply, 200, donePage({ ctx, lang, urls, result, next: next && href ? { ...next, href } : null }));
+        }
       }
     });
 

@@ -120,3 +120,26 @@ ${body}
 </html>
 `.__html;
 }
+
+// Embed mode (`?embed=1`): the same page, compact, for an <iframe> on an organization's own website. The page modules
+// render as usual; `embedDocument` turns a finished document into its embeddable variant, so every public page gets
+// it without a flag threaded through each template.
+
+const EMBED_STYLE =
+  'body.embed{background:#fff}.embed main{max-width:none;margin:0;min-height:0;padding:.75rem;border-radius:0;box-shadow:none}';
+
+/** The language switch each page ends with (the opt-out reminder, also `.lang`, stays). */
+const LANGUAGE_SWITCH = /<p class="lang"><a [^>]*hreflang="[^"]*"[^>]*>[^<]*<\/a><\/p>/g;
+
+/**
+ * The embeddable variant of a document made by `document`: no outer margins or shadow, no language switch; links open
+ * outside the frame (a new tab, so the member keeps the host page), while forms post inside it and carry `embed=1`
+ * so the answer is embeddable too.
+ */
+export function embedDocument(page: string): string {
+  return page
+    .replace('<body>', '<body class="embed">')
+    .replace('</style>', `${EMBED_STYLE}</style>\n<base target="_blank">`)
+    .replace(LANGUAGE_SWITCH, '')
+    .replace(/<form\b([^>]*)>/g, '<form$1 target="_self"><input type="hidden" name="embed" value="1">');
+}

@@ -147,6 +147,8 @@ export function surveyPage(input: {
   values?: SurveyValues;
   problems?: Record<string, SurveyProblem>;
   alreadyAnswered?: boolean;
+  /** Where the respondent came from (?ref= share code, source), carried across the form post. */
+  tracking?: { ref: string; source: string };
 }): string {
   const { ctx, lang, urls } = input;
   const t = SURVEY_COPY[lang];
@@ -180,6 +182,8 @@ export function surveyPage(input: {
   const form = html`<form method="post" action="${urls.form}" novalidate>
 <input type="hidden" name="lang" value="${lang}">
 <input type="hidden" name="w" value="${input.wordingFingerprint}">
+<input type="hidden" name="ref" value="${input.tracking?.ref ?? ''}">
+<input type="hidden" name="source" value="${input.tracking?.source ?? ''}">
 ${ctx.questions.map((q) => questionField(q, values.answers[answerField(q.id)] ?? '', problems[answerField(q.id)], lang, first === answerField(q.id)))}
 <h2>${t.aboutYou}</h2>
 ${contacts.map((c) => contactField(c, values[c.name], problems[c.name], lang, first === c.name))}

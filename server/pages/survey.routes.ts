@@ -77,12 +77,15 @@ export function surveyPages({ surveys, config }: Deps): FastifyPluginAsync {
       const token = str(request.query as Bag, 'gsm');
       const known = token ? await surveys.prefill(ctx, token) : null;
       const wording = surveyConsentWording(ctx, lang);
+      const q = request.query as Bag;
+      const tracking = { ref: str(q, 'ref').slice(0, 20), source: (str(q, 'source') || str(q, 'utm_source')).slice(0, 60) };
       const page = surveyPage({
         ctx,
         lang,
         urls: surveyUrls(ctx, lang, config.publicUrl),
         wording,
         wordingFingerprint: wordingFingerprint(wording),
+        tracking,
         ...(known
           ? {
               values: { answers: {}, firstName: known.firstName, phone: known.phone, email: known.email, consent: false },
@@ -91,7 +94,7 @@ export function surveyPages({ surveys, config }: Deps): FastifyPluginAsync {
           : {}),
       });
       // A page that names a member is theirs alone; the anonymous page may be cached briefly.
-      return send(reply, 200, page, token ? 'no-store' : 'public');
+      return send(reply, 200, page, token || tracking.ref ? 'no-store' : 'public');
     });
 
     app.post('/:workspaceSlug/survey/:slug', postOptions, async (request, reply) => {
@@ -107,6 +110,7 @@ export function surveyPages({ surveys, config }: Deps): FastifyPluginAsync {
         email: str(body, 'email'),
         consent: str(body, 'consent') !== '',
       };
+      const tracking = { ref: str(body, 'ref').slice(0, 20), source: str(body, 'source').slice(0, 60) };
       const result = await surveys.answer(
         ctx,
         {
@@ -117,6 +121,7 @@ export function surveyPages({ surveys, config }: Deps): FastifyPluginAsync {
           consent: values.consent,
           wordingFingerprint: str(body, 'w'),
           honeypot: str(body, 'website'),
+          ...tracking,
         },
         {
           lang,
@@ -152,6 +157,7 @@ export function surveyPages({ surveys, config }: Deps): FastifyPluginAsync {
               wordingFingerprint: wordingFingerprint(wording),
               values: keep,
               problems: result.problems,
+              tracking,
             }),
           );
         }

@@ -37,6 +37,10 @@ const calls = () => import('../features/calls/index.ts');
 const lazyCalls = (name: 'CallsPage' | 'CallPage' | 'CallTargetsPage') => async () => ({ Component: (await calls())[name] });
 const surveys = () => import('../features/surveys/index.ts');
 const lazySurveys = (name: 'SurveysPage' | 'SurveyPage') => async () => ({ Component: (await surveys())[name] });
+const stories = () => import('../features/stories/index.ts');
+const lazyStories = (name: 'StoriesPage' | 'StoryPage') => async () => ({ Component: (await stories())[name] });
+const shares = () => import('../features/shares/index.ts');
+const lazyShares = (name: 'SharesPage' | 'SharePage') => async () => ({ Component: (await shares())[name] });
 const channels = () => import('../features/channels/index.ts');
 const lazyChannels = (name: 'ChannelsTab' | 'ComplianceTab') => async () => ({ Component: (await channels())[name] });
 
@@ -119,6 +123,12 @@ export function createRouter() {
                     { path: 'calls/:actionId', lazy: lazyCalls('CallPage') },
                     { path: 'surveys', lazy: lazySurveys('SurveysPage') },
                     { path: 'surveys/:surveyId', lazy: lazySurveys('SurveyPage') },
+                    { path: 'shares', lazy: lazyShares('SharesPage') },
+                    { path: 'shares/new', lazy: lazyShares('SharePage') },
+                    { path: 'shares/:actionId', lazy: lazyShares('SharePage') },
+                    { path: 'stories', lazy: lazyStories('StoriesPage') },
+                    { path: 'stories/new', lazy: lazyStories('StoryPage') },
+                    { path: 'stories/:actionId', lazy: lazyStories('StoryPage') },
                   ],
                 },
                 ...AREAS.filter((area) => !BUILT.has(area.path)).map((area) => ({

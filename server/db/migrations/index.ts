@@ -11,6 +11,8 @@ import * as actions from './20261202200000_actions.ts';
 import * as petitions from './20261202201000_petitions.ts';
 import * as events from './20261202202000_events.ts';
 import * as calls from './20261202203000_calls.ts';
+import * as referrals from './20261202204000_referrals.ts';
+import * as stories from './20261202205000_stories.ts';
 
 /** Every migration, by name; names sort in the order they run. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +28,6 @@ export const migrations: Record<string, Migration> = {
   '20261202201000_petitions': petitions,
   '20261202202000_events': events,
   '20261202203000_calls': calls,
+  '20261202204000_referrals': referrals,
+  '20261202205000_stories': stories,
 };

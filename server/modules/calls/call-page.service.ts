@@ -10,6 +10,7 @@ import { memberToken, verifyMemberToken } from '../links/member-token.ts';
 import { appendConsent } from '../members/consent.repo.ts';
 import { nameKeyOf, normalizeMemberFields } from '../members/member-fields.ts';
 import { type Executor, findLiveMembersByPhones, insertMember, isUniqueViolation } from '../members/members.repo.ts';
+import { attribute } from '../referrals/referrals.repo.ts';
 import { renderScript } from './call-script.ts';
 import {
   type CallTargetRow,
@@ -187,7 +188,17 @@ export function createCallPageService({ db, clock, appSecret }: { db: Db; clock:
   /** The form: who the member is (unless known from a link) and their postal code → the people to call. */
   async function identify(
     ctx: CallContext,
-    form: { known: KnownMember | null; firstName: string; phone: string; postalCode: string; consent: boolean; wordingFingerprint: string },
+    form: {
+      known: KnownMember | null;
+      firstName: string;
+      phone: string;
+      postalCode: string;
+      consent: boolean;
+      wordingFingerprint: string;
+      /** The ?ref= share code the page carried, and the source. */
+      ref?: string;
+      source?: string;
+    },
     meta: { lang: Lang; ip: string; userAgent: string | null; sourceUrl: string },
   ): Promise<IdentifyResult> {
     const problems: Partial<Record<CallField, CallProblem>> = {};
@@ -243,6 +254,15 @@ export function createCallPageService({ db, clock, appSecret }: { db: Db; clock:
           }),
         );
       }
+    }
+    if (form.ref) {
+      // Came through another member's share link: credit them (once per member and call action).
+      const ref = form.ref;
+      await db
+        .transaction()
+        .execute((trx) =>
+          attribute(trx, { workspaceId: ctx.workspace_id, actionId: ctx.id, memberId, ref, source: form.source ?? null, now }),
+        );
     }
     const member = await memberById(ctx, memberId);
     if (!member) return { kind: 'invalid', problems: { phone: { kind: 'invalid_phone' } } };
@@ -341,5 +361,9 @@ export function createCallPageService({ db, clock, appSecret }: { db: Db; clock:
     return next ?? null;
   }
 
-  return { findContext, knownMember, identify, logOutcome, nextStep };
+  /** A `gsm` link token naming the member, so the next step's page opens prefilled for them. */
+  const linkToken = (ctx: CallContext, memberId: number) =>
+    memberToken(appSecret, { workspaceId: ctx.workspace_id, memberId, issuedAt: clock.now() });
+
+  return { findContext, knownMember, identify, logOutcome, nextStep, linkToken };
 }

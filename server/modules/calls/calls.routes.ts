@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { tenantOf } from '../../http/auth.ts';
@@ -102,6 +103,36 @@ export function callsRoutes(deps: { calls: CallsService }): FastifyPluginAsyncZo
         schema: { tags, summary: 'Calls logged, by outcome and by person called', params: callParams, response: { 200: callResults } },
       },
       async (request) => calls.results(tenantOf(request).workspaceId, request.params.callId),
+    );
+
+    app.get(
+      '/api/workspaces/:workspaceId/calls/:callId/log.csv',
+      {
+        config: { access: 'members.export' },
+        schema: {
+          tags,
+          summary: 'Download the call log as CSV (member, person called, outcome, time)',
+          params: callParams,
+          produces: ['text/csv'],
+        },
+      },
+      async (request, reply) => {
+        const { callId } = request.params;
+        const chunks = calls.exportLogCsv(tenantOf(request).workspaceId, callId);
+        // The header line is read now, so an unknown call answers 404 instead of a broken file.
+        const first = await chunks.next();
+        const stream = Readable.from(
+          (async function* () {
+            if (!first.done) yield first.value;
+            yield* chunks;
+          })(),
+        );
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .header('content-disposition', `attachment; filename="call-${callId}-log.csv"`)
+          .send(stream);
+      },
     );
 
     for (const kind of ['officials', 'districts'] as const) {

@@ -5,6 +5,7 @@ import { AppError, type FieldError } from '../../http/errors.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { normalizePhone } from '../../lib/phone.ts';
 import { type ActionRow, actionPath, findAction, uniqueActionSlug } from '../actions/actions.repo.ts';
+import { safeCell } from '../imports/export.ts';
 import type { Executor } from '../members/members.repo.ts';
 import { scriptProblem } from './call-script.ts';
 import { type ImportKind, importFile } from './calls.import.ts';
@@ -32,6 +33,17 @@ export function callSettings(action: Pick<ActionRow, 'settings'>): CallSettings 
     script: typeof raw.script === 'string' ? raw.script : '',
   };
 }
+
+const CSV_PAGE = 1_000;
+
+/** One CSV line: formulas defused (a phone number's + is kept), quoted when needed. */
+const csvLine = (values: (string | null)[]) =>
+  `${values
+    .map((value) => {
+      const text = safeCell(value ?? '');
+      return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+    })
+    .join(',')}\n`;
 
 const notFound = () => new AppError({ code: 'action.not_found', status: 404, message: 'No call action with this id in this workspace.' });
 const invalid = (message: string, fields: FieldError[]) => new AppError({ code: 'action.invalid', status: 400, message, fields });
@@ -94,7 +106,8 @@ export function createCallsService({ db, clock, config }: Deps) {
     }
     if (input.nextActionId != null) {
       const next = await findAction(db, workspaceId, input.nextActionId);
-      if (!next || next.id === actionId) fields.push({ path: 'body.nextActionId', message: 'must be another action of this workspace' });
+      if (input.nextActionId === actionId) fields.push({ path: 'body.nextActionId', message: 'cannot be the call itself' });
+      else if (!next) fields.push({ path: 'body.nextActionId', message: 'is not an action of this workspace' });
     }
     if (fields.length > 0) throw invalid('Some fields need fixing.', fields);
     return phones;
@@ -400,6 +413,35 @@ export function createCallsService({ db, clock, config }: Deps) {
     };
   }
 
+  /**
+   * The call log as CSV (personal data: the route needs members.export), oldest first, read in pages so a big
+   * campaign never sits in memory. The first chunk is the header line, after the call is found.
+   */
+  async function* exportLogCsv(workspaceId: number, callId: number): AsyncGenerator<string> {
+    await load(db, workspaceId, callId);
+    yield 'first_name,last_name,phone,email,target,outcome,called_at\n';
+    let after = 0;
+    for (;;) {
+      const page = await db
+        .selectFrom('call_logs as l')
+        .innerJoin('members as m', 'm.id', 'l.member_id')
+        .select(['l.id', 'l.target_name', 'l.outcome', 'l.created_at', 'm.first_name', 'm.last_name', 'm.phone', 'm.email'])
+        .where('l.workspace_id', '=', workspaceId)
+        .where('m.workspace_id', '=', workspaceId)
+        .where('l.action_id', '=', callId)
+        .where('l.id', '>', after)
+        .orderBy('l.id')
+        .limit(CSV_PAGE)
+        .execute();
+      if (page.length === 0) return;
+      yield page
+        .map((r) => csvLine([r.first_name, r.last_name, r.phone, r.email, r.target_name, r.outcome, new Date(r.created_at).toISOString()]))
+        .join('');
+      after = page.at(-1)?.id ?? after;
+      if (page.length < CSV_PAGE) return;
+    }
+  }
+
   return {
     create,
     get,
@@ -407,6 +449,7 @@ export function createCallsService({ db, clock, config }: Deps) {
     setStatus,
     remove,
     results,
+    exportLogCsv,
     importTargets,
     listOfficials,
     removeOfficial,

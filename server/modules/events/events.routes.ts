@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
@@ -130,6 +131,36 @@ export function eventsRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 
         },
       },
       async (request) => events.rsvps(tenantOf(request).workspaceId, request.params.eventId, request.query),
+    );
+
+    app.get(
+      '/api/workspaces/:workspaceId/events/:eventId/rsvps.csv',
+      {
+        config: { access: 'members.export' },
+        schema: {
+          tags: ['events'],
+          summary: 'Download the RSVPs as CSV (name, phone, email, shift, status, guests, friend, source, ref, created, attended)',
+          params: eventParams,
+          produces: ['text/csv'],
+        },
+      },
+      async (request, reply) => {
+        const { eventId } = request.params;
+        const chunks = events.exportRsvpsCsv(tenantOf(request).workspaceId, eventId);
+        // The header line is read now, so an unknown event answers 404 instead of a broken file.
+        const first = await chunks.next();
+        const stream = Readable.from(
+          (async function* () {
+            if (!first.done) yield first.value;
+            yield* chunks;
+          })(),
+        );
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .header('content-disposition', `attachment; filename="event-${eventId}-rsvps.csv"`)
+          .send(stream);
+      },
     );
 
     app.post(

@@ -55,6 +55,8 @@ const eventFields = {
   /** The SMS consent checkbox; null: the default wording. */
   consentWording: text(500).min(1, 'must not be empty (null for the default)').nullable(),
   communityId: z.number().int().positive().nullable(),
+  /** The next step shown after an RSVP (ladder of engagement): another action of the workspace. */
+  nextActionId: z.number({ error: 'must be the id of an action' }).int().positive().nullable(),
 };
 
 export const eventInput = z.object({
@@ -70,6 +72,7 @@ export const eventInput = z.object({
   volunteerHosted: eventFields.volunteerHosted.default(false),
   consentWording: eventFields.consentWording.default(null),
   communityId: eventFields.communityId.default(null),
+  nextActionId: eventFields.nextActionId.default(null),
   shifts: z.array(shiftInput).min(1, 'add at least one shift').max(MAX_SHIFTS, `must list at most ${MAX_SHIFTS} shifts`),
 });
 export type EventInput = z.infer<typeof eventInput>;
@@ -87,6 +90,7 @@ export const eventPatch = z.object({
   volunteerHosted: eventFields.volunteerHosted.optional(),
   consentWording: eventFields.consentWording.optional(),
   communityId: eventFields.communityId.optional(),
+  nextActionId: eventFields.nextActionId.optional(),
   /** Replaces the shifts: listed ids are kept and changed, new ones added; a missing shift with RSVPs is refused. */
   shifts: z.array(shiftInput).min(1, 'add at least one shift').max(MAX_SHIFTS).optional(),
 });
@@ -135,6 +139,9 @@ export const event = eventSummary.extend({
   volunteerHosted: z.boolean(),
   consentWording: z.string().nullable(),
   communityId: z.number().nullable(),
+  nextActionId: z.number().nullable(),
+  /** The public page in full (share links, the embed snippet). */
+  url: z.string(),
   publishedAt: z.number().nullable(),
   closedAt: z.number().nullable(),
   shifts: z.array(shift),

@@ -4,6 +4,7 @@ import type { RsvpStatus } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { type ActionRow, actionPath, findAction, uniqueActionSlug } from '../actions/actions.repo.ts';
+import { safeCell } from '../imports/export.ts';
 import { isValidTimezone } from '../messaging/quiet-hours.ts';
 import { epochToLocal, localToEpoch } from './event-time.ts';
 import { type EventSettings, moveRsvp, newCheckinCode, readSettings, recordAttended, type ShiftRow, shiftsOf } from './events.repo.ts';
@@ -23,6 +24,20 @@ const invalid = (path: string, message: string) =>
     message: `The event is not valid: ${path.replace('body.', '')} ${message}.`,
     fields: [{ path, message }],
   });
+
+const CSV_PAGE = 1_000;
+const RSVP_CSV_HEADER = 'first_name,last_name,phone,email,shift,status,guests,friend_name,friend_phone,source,ref,created_at,attended_at\n';
+
+/** One CSV line: formulas defused (a phone number's + is kept), quoted when needed. */
+const csvLine = (values: (string | number | null)[]) =>
+  `${values
+    .map((value) => {
+      const text = safeCell(value === null ? '' : String(value));
+      return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+    })
+    .join(',')}\n`;
+
+const isoOrEmpty = (at: number | null) => (at === null ? '' : new Date(at).toISOString());
 
 export function shiftOut(shift: ShiftRow, timezone: string) {
   const start = epochToLocal(shift.starts_at, timezone);
@@ -65,7 +80,7 @@ function summaryOf(row: ActionRow, settings: EventSettings, shifts: ShiftRow[], 
   };
 }
 
-export function createEventsService({ db, clock }: Deps) {
+export function createEventsService({ db, clock, config }: Deps) {
   const workspaceOf = (workspaceId: number) =>
     db.selectFrom('workspaces').select(['slug', 'timezone']).where('id', '=', workspaceId).executeTakeFirstOrThrow();
 
@@ -79,8 +94,10 @@ export function createEventsService({ db, clock }: Deps) {
     const [row, workspace] = await Promise.all([requireEvent(workspaceId, eventId), workspaceOf(workspaceId)]);
     const settings = readSettings(row.settings, workspace.timezone);
     const shifts = await shiftsOf(db, workspaceId, [row.id]);
+    const base = summaryOf(row, settings, shifts, workspace.slug, clock.now());
     return {
-      ...summaryOf(row, settings, shifts, workspace.slug, clock.now()),
+      ...base,
+      url: `${config.publicUrl}${base.path}`,
       summary: row.summary,
       description: row.description,
       location: settings.location,
@@ -90,6 +107,7 @@ export function createEventsService({ db, clock }: Deps) {
       volunteerHosted: settings.volunteerHosted,
       consentWording: row.consent_wording,
       communityId: row.community_id,
+      nextActionId: row.next_action_id,
       publishedAt: row.published_at,
       closedAt: row.closed_at,
       shifts: shifts.map((s) => shiftOut(s, settings.timezone)),
@@ -118,10 +136,13 @@ export function createEventsService({ db, clock }: Deps) {
     );
   }
 
-  /** Checks what zod cannot: the time zone, the place or link the format needs, the community, the shift times. */
+  /**
+   * Checks what zod cannot: the time zone, the place or link the format needs, the community, the next step (another
+   * action of this workspace), the shift times.
+   */
   async function validate(
     workspaceId: number,
-    input: { settings: EventSettings; communityId: number | null; shifts?: ShiftInput[] },
+    input: { settings: EventSettings; communityId: number | null; nextActionId: number | null; eventId?: number; shifts?: ShiftInput[] },
   ): Promise<{ startsAt: number; endsAt: number }[]> {
     const { settings } = input;
     if (!isValidTimezone(settings.timezone)) throw invalid('body.timezone', 'is not a time zone (use a name like America/Chicago)');
@@ -138,13 +159,22 @@ export function createEventsService({ db, clock }: Deps) {
         .executeTakeFirst();
       if (!community) throw invalid('body.communityId', 'is not a community of this workspace');
     }
+    if (input.nextActionId !== null) {
+      if (input.nextActionId === input.eventId) throw invalid('body.nextActionId', 'cannot be the event itself');
+      if (!(await findAction(db, workspaceId, input.nextActionId)))
+        throw invalid('body.nextActionId', 'is not an action of this workspace');
+    }
     return (input.shifts ?? []).map((s) => ({
       startsAt: localToEpoch(s.date, s.start, settings.timezone),
       endsAt: localToEpoch(s.date, s.end, settings.timezone),
     }));
   }
 
-  async function create(workspaceId: number, createdBy: number | null, input: EventInput): Promise<EventOut> {
+  async function create(
+    workspaceId: number,
+    createdBy: number | null,
+    input: Omit<EventInput, 'nextActionId'> & { nextActionId?: number | null },
+  ): Promise<EventOut> {
     const workspace = await workspaceOf(workspaceId);
     const settings: EventSettings = {
       format: input.format,
@@ -156,7 +186,12 @@ export function createEventsService({ db, clock }: Deps) {
       volunteerHosted: input.volunteerHosted,
       approval: input.volunteerHosted ? 'pending' : 'approved',
     };
-    const times = await validate(workspaceId, { settings, communityId: input.communityId, shifts: input.shifts });
+    const times = await validate(workspaceId, {
+      settings,
+      communityId: input.communityId,
+      nextActionId: input.nextActionId ?? null,
+      shifts: input.shifts,
+    });
     const now = clock.now();
     const id = await db.transaction().execute(async (trx) => {
       const slug = await uniqueActionSlug(trx, workspaceId, input.title);
@@ -172,7 +207,7 @@ export function createEventsService({ db, clock }: Deps) {
           status: 'draft',
           community_id: input.communityId,
           consent_wording: input.consentWording,
-          next_action_id: null,
+          next_action_id: input.nextActionId ?? null,
           image_url: null,
           settings: JSON.stringify(settings),
           goal: null,
@@ -223,7 +258,14 @@ export function createEventsService({ db, clock }: Deps) {
     if (patch.volunteerHosted === true && !before.volunteerHosted && row.status === 'draft') settings.approval = 'pending';
     if (patch.volunteerHosted === false) settings.approval = 'approved';
     const communityId = patch.communityId === undefined ? row.community_id : patch.communityId;
-    const times = await validate(workspaceId, { settings, communityId, ...(patch.shifts ? { shifts: patch.shifts } : {}) });
+    const nextActionId = patch.nextActionId === undefined ? row.next_action_id : patch.nextActionId;
+    const times = await validate(workspaceId, {
+      settings,
+      communityId,
+      nextActionId: patch.nextActionId ?? null, // checked when it changes
+      eventId,
+      ...(patch.shifts ? { shifts: patch.shifts } : {}),
+    });
     const now = clock.now();
     await db.transaction().execute(async (trx) => {
       await trx
@@ -234,6 +276,7 @@ export function createEventsService({ db, clock }: Deps) {
           ...(patch.description !== undefined ? { description: patch.description } : {}),
           ...(patch.consentWording !== undefined ? { consent_wording: patch.consentWording } : {}),
           community_id: communityId,
+          next_action_id: nextActionId,
           settings: JSON.stringify(settings),
           updated_at: now,
         })
@@ -458,5 +501,72 @@ export function createEventsService({ db, clock }: Deps) {
     return { marked: Number(result.numUpdatedRows) };
   }
 
-  return { list, get, create, update, setStatus, approve, rsvps, setAttendance, markNoShows };
+  /**
+   * The RSVPs as CSV (personal data: the route needs members.export) in order of arrival, read in pages
+   * so a big event never sits in memory. The first chunk is the header line, after the event is found.
+   */
+  async function* exportRsvpsCsv(workspaceId: number, eventId: number): AsyncGenerator<string> {
+    const [row, workspace] = await Promise.all([requireEvent(workspaceId, eventId), workspaceOf(workspaceId)]);
+    const { timezone } = readSettings(row.settings, workspace.timezone);
+    const shifts = new Map(
+      (await shiftsOf(db, workspaceId, [eventId])).map((s) => {
+        const out = shiftOut(s, timezone);
+        return [s.id, `${out.date} ${out.start}-${out.end}`];
+      }),
+    );
+    yield RSVP_CSV_HEADER;
+    let after = 0;
+    for (;;) {
+      const page = await db
+        .selectFrom('event_rsvps as r')
+        .innerJoin('members as m', 'm.id', 'r.member_id')
+        .select([
+          'r.id',
+          'r.shift_id',
+          'r.status',
+          'r.guests',
+          'r.friend_name',
+          'r.friend_phone',
+          'r.source',
+          'r.ref',
+          'r.created_at',
+          'r.checked_in_at',
+          'm.first_name',
+          'm.last_name',
+          'm.phone',
+          'm.email',
+        ])
+        .where('r.workspace_id', '=', workspaceId)
+        .where('m.workspace_id', '=', workspaceId)
+        .where('r.action_id', '=', eventId)
+        .where('r.id', '>', after)
+        .orderBy('r.id')
+        .limit(CSV_PAGE)
+        .execute();
+      if (page.length === 0) return;
+      yield page
+        .map((r) =>
+          csvLine([
+            r.first_name,
+            r.last_name,
+            r.phone,
+            r.email,
+            shifts.get(r.shift_id) ?? '',
+            r.status,
+            r.guests,
+            r.friend_name,
+            r.friend_phone,
+            r.source,
+            r.ref,
+            isoOrEmpty(r.created_at),
+            isoOrEmpty(r.checked_in_at),
+          ]),
+        )
+        .join('');
+      after = page.at(-1)?.id ?? after;
+      if (page.length < CSV_PAGE) return;
+    }
+  }
+
+  return { list, get, create, update, setStatus, approve, rsvps, setAttendance, markNoShows, exportRsvpsCsv };
 }

@@ -12,6 +12,7 @@ import { memberToken, verifyMemberToken } from '../links/member-token.ts';
 import { appendConsent } from '../members/consent.repo.ts';
 import { nameKeyOf, normalizeMemberFields } from '../members/member-fields.ts';
 import { findLiveMembersByPhones, insertMember, isUniqueViolation } from '../members/members.repo.ts';
+import { attribute } from '../referrals/referrals.repo.ts';
 import { confirmationText, promotedText, textLang } from './event-texts.ts';
 import {
   cancelQueuedReminders,
@@ -400,6 +401,17 @@ export function createRsvpService({ db, clock, appSecret, config }: Deps) {
           results.push({ shift, status, already: false });
         }
         if (created > 0) await bumpTaken(trx, ctx.workspace.id, ctx.action.id, created, now);
+        // Came through another member's share link (?ref=): credit them (once per member and event).
+        if (results.some((r) => !r.already)) {
+          await attribute(trx, {
+            workspaceId: ctx.workspace.id,
+            actionId: ctx.action.id,
+            memberId,
+            ref: form.ref,
+            source: form.source,
+            now,
+          });
+        }
 
         const page = memberPageUrl(ctx, memberId, meta.lang, now);
         const fresh = results.find((r) => !r.already);
@@ -551,5 +563,18 @@ export function createRsvpService({ db, clock, appSecret, config }: Deps) {
     });
   }
 
-  return { findContext, prefill, rsvp, myRsvps, cancel, selfCheckIn };
+  /** The action an RSVP leads to next (ladder of engagement), when it is published. */
+  async function nextStep(ctx: EventContext): Promise<Pick<ActionRow, 'type' | 'slug' | 'title' | 'summary'> | null> {
+    if (ctx.action.next_action_id === null) return null;
+    const next = await db
+      .selectFrom('actions')
+      .select(['type', 'slug', 'title', 'summary'])
+      .where('workspace_id', '=', ctx.workspace.id)
+      .where('id', '=', ctx.action.next_action_id)
+      .where('status', '=', 'published')
+      .executeTakeFirst();
+    return next ?? null;
+  }
+
+  return { findContext, prefill, rsvp, myRsvps, cancel, selfCheckIn, nextStep };
 }

@@ -7,7 +7,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { normalizePhone } from '../../lib/phone.ts';
 import { sha256 } from '../../lib/tokens.ts';
 import { type ActionRow, actionPath, bumpTaken, findPublicAction } from '../actions/actions.repo.ts';
-import { type ActivityInput, recordActivities } from '../activities/activities.repo.ts';
+import { recordActivities } from '../activities/activities.repo.ts';
 import { joinCommunities } from '../communities/communities.repo.ts';
 import type { FieldProblem, Lang } from '../communities/join.service.ts';
 import { newLinkCode } from '../links/link-rewrite.ts';
@@ -16,7 +16,8 @@ import { appendConsent } from '../members/consent.repo.ts';
 import { nameKeyOf, normalizeMemberFields } from '../members/member-fields.ts';
 import { findLiveMembersByEmails, findLiveMembersByPhones, findMember, insertMember, isUniqueViolation } from '../members/members.repo.ts';
 import { queueReply } from '../messaging/outbox.ts';
-import { findSignature, memberOfRefCode, type PetitionSettings, publicSigners, recentSignatures, settingsOf } from './petitions.repo.ts';
+import { attribute, shareCodeOf } from '../referrals/referrals.repo.ts';
+import { findSignature, type PetitionSettings, publicSigners, recentSignatures, settingsOf } from './petitions.repo.ts';
 
 // Signing a petition on its public page (server/pages/petition.routes.ts renders it). A signature needs no code by
 // SMS: the signer is found or created by phone or email, signs once, joins the petition's community and, only when
@@ -85,7 +86,6 @@ export const wordingFingerprint = (wording: string) => sha256(wording).slice(0, 
 const emailSchema = z.email();
 const US_ZIP = /^(\d{5})(-?\d{4})?$/;
 const POSTAL = /^[A-Za-z0-9][A-Za-z0-9 -]{1,11}$/;
-const REF_CODE = /^[A-Za-z0-9]{10}$/;
 const TAG = /^[\w.-]{1,60}$/;
 
 /** First 7 digits of the E.164 number (country code + area code + exchange in North America). */
@@ -227,14 +227,13 @@ export function createPetitionSigning({ db, clock, appSecret, publicUrl }: Deps)
   ): Promise<SignResult> {
     const ws = ctx.workspace.id;
     const { action } = ctx;
-    const referrer = REF_CODE.test(form.ref) ? await memberOfRefCode(trx, ws, form.ref) : undefined;
     const byPhone = value.phone ? (await findLiveMembersByPhones(trx, ws, [value.phone]))[0] : undefined;
     const found = byPhone ?? (value.email ? (await findLiveMembersByEmails(trx, ws, [value.email]))[0] : undefined);
     let memberId: number;
     if (found) {
       memberId = found.id;
       const signed = await findSignature(trx, ws, action.id, memberId);
-      if (signed) return { kind: 'already', memberId, firstName: found.first_name, refCode: signed.ref_code };
+      if (signed) return { kind: 'already', memberId, firstName: found.first_name, refCode: await shareCodeOf(trx, ws, memberId, now) };
       // Fill what the member record lacks; never overwrite what is there.
       const member = await findMember(trx, ws, memberId);
       const firstName = member?.first_name ?? value.firstName;
@@ -267,7 +266,7 @@ export function createPetitionSigning({ db, clock, appSecret, publicUrl }: Deps)
         },
         { defaultCountry: ctx.workspace.defaultCountry, workspaceTimezone: ctx.workspace.timezone },
       );
-      memberId = await insertMember(trx, { workspaceId: ws, fields, referredBy: referrer ?? null, at: now });
+      memberId = await insertMember(trx, { workspaceId: ws, fields, at: now });
       await recordActivities(
         trx,
         [{ workspaceId: ws, memberId, type: 'created', data: { source: 'petition', actionId: action.id }, occurredAt: now }],
@@ -275,9 +274,19 @@ export function createPetitionSigning({ db, clock, appSecret, publicUrl }: Deps)
       );
     }
     const member = await findMember(trx, ws, memberId);
-    const refCode = newLinkCode();
+    // The signer's own share code (the same on every action) goes on their thank-you page and text.
+    const refCode = await shareCodeOf(trx, ws, memberId, now);
     const tag = (v: string) => (TAG.test(v.trim()) ? v.trim() : null);
     const source = tag(form.source) ?? 'web';
+    const credit = await attribute(trx, {
+      workspaceId: ws,
+      actionId: action.id,
+      memberId,
+      ref: form.ref,
+      source,
+      medium: tag(form.medium),
+      now,
+    });
     await trx
       .insertInto('petition_signatures')
       .values({
@@ -290,39 +299,30 @@ export function createPetitionSigning({ db, clock, appSecret, publicUrl }: Deps)
         public_place: form.showName ? (member?.postal_code ?? value.postalCode) : null,
         source,
         medium: tag(form.medium),
-        ref: referrer !== undefined ? form.ref : null,
-        referred_by: referrer !== undefined && referrer !== memberId ? referrer : null,
-        ref_code: refCode,
+        ref: credit ? credit.ref : null,
+        referred_by: credit?.referrerId ?? null,
+        ref_code: newLinkCode(),
         ip: meta.ip,
         phone_prefix: prefix,
         created_at: now,
       })
       .execute();
-    const activities: ActivityInput[] = [
-      {
-        workspaceId: ws,
-        memberId,
-        type: 'signed',
-        communityId: action.community_id,
-        subjectType: 'action',
-        subjectId: action.id,
-        data: { source, ...(referrer !== undefined ? { ref: form.ref } : {}) },
-        occurredAt: now,
-      },
-    ];
-    if (referrer !== undefined && referrer !== memberId) {
-      activities.push({
-        workspaceId: ws,
-        memberId: referrer,
-        type: 'referred',
-        communityId: action.community_id,
-        subjectType: 'action',
-        subjectId: action.id,
-        data: { ref: form.ref, memberId },
-        occurredAt: now,
-      });
-    }
-    await recordActivities(trx, activities, now);
+    await recordActivities(
+      trx,
+      [
+        {
+          workspaceId: ws,
+          memberId,
+          type: 'signed',
+          communityId: action.community_id,
+          subjectType: 'action',
+          subjectId: action.id,
+          data: { source, ...(credit ? { ref: credit.ref } : {}) },
+          occurredAt: now,
+        },
+      ],
+      now,
+    );
     await bumpTaken(trx, ws, action.id, 1, now);
 
     if (action.community_id !== null) {

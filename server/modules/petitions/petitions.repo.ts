@@ -46,17 +46,6 @@ export async function findSignature(executor: Executor, workspaceId: number, act
     .executeTakeFirst();
 }
 
-/** The member whose share code this is (a signer of any petition of the workspace). */
-export async function memberOfRefCode(executor: Executor, workspaceId: number, refCode: string) {
-  const row = await executor
-    .selectFrom('petition_signatures')
-    .select('member_id')
-    .where('ref_code', '=', refCode)
-    .where('workspace_id', '=', workspaceId)
-    .executeTakeFirst();
-  return row?.member_id;
-}
-
 /** Signatures of the last window from one address or one number prefix (the velocity limits). */
 export async function recentSignatures(
   executor: Executor,

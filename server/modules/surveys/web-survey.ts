@@ -13,6 +13,7 @@ import { verifyMemberToken } from '../links/member-token.ts';
 import { appendConsent } from '../members/consent.repo.ts';
 import { nameKeyOf, normalizeMemberFields } from '../members/member-fields.ts';
 import { type Executor, findLiveMembersByPhones, findMember, insertMember, isUniqueViolation } from '../members/members.repo.ts';
+import { attribute } from '../referrals/referrals.repo.ts';
 import { MAX_TEXT_ANSWER, parseAnswer } from './answer-parsing.ts';
 import { bumpSurvey, countAnswer, type Question, questionsOf } from './survey-engine.ts';
 
@@ -46,6 +47,9 @@ export type WebSurveyForm = {
   consent: boolean;
   wordingFingerprint: string;
   honeypot: string;
+  /** The ?ref= share code the page carried, and the source. */
+  ref?: string;
+  source?: string;
 };
 
 export type WebSurveyMeta = { lang: Lang; ip: string; userAgent: string | null; sourceUrl: string };
@@ -332,6 +336,9 @@ export function createWebSurveys({ db, clock, appSecret }: Deps) {
     const stored = await answerOnWeb(trx, { workspaceId: ws, surveyId: ctx.survey.id, memberId, answers: value.answers, now });
     if (stored === 'already') return { kind: 'already', firstName: found?.first_name ?? value.firstName };
     await bumpTaken(trx, ws, ctx.action.id, 1, now);
+    // Came through another member's share link: credit them (once per member and survey page).
+    if (form.ref)
+      await attribute(trx, { workspaceId: ws, actionId: ctx.action.id, memberId, ref: form.ref, source: form.source ?? null, now });
 
     // Consent only when the box is ticked, recorded with the words shown beside it.
     if (form.consent && found?.sms_consent !== 'granted') {

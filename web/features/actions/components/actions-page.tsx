@@ -1,5 +1,14 @@
 import { Anchor, Badge, Button, Group, Menu, Paper, Table, Text } from '@mantine/core';
-import { IconCalendarEvent, IconChevronDown, IconExternalLink, IconListCheck, IconPhoneCall, IconSignature } from '@tabler/icons-react';
+import {
+  IconCalendarEvent,
+  IconChevronDown,
+  IconExternalLink,
+  IconListCheck,
+  IconMessage2Heart,
+  IconPhoneCall,
+  IconShare,
+  IconSignature,
+} from '@tabler/icons-react';
 import { Link } from 'react-router';
 import { ActionsTabs } from '../../../components/actions-tabs.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
@@ -13,8 +22,8 @@ const KINDS: Record<ActionType, { label: string; section: string | null; taken: 
   event: { label: 'Event', section: 'events', taken: 'RSVPs' },
   call: { label: 'Call-in', section: 'calls', taken: 'calls' },
   survey: { label: 'Survey', section: null, taken: 'answers' },
-  share: { label: 'Share', section: null, taken: 'shares' },
-  story: { label: 'Story', section: null, taken: 'stories' },
+  share: { label: 'Share toolkit', section: 'shares', taken: 'shares' },
+  story: { label: 'Call for stories', section: 'stories', taken: 'stories' },
 };
 
 const STATUS_COLOR = { draft: 'gray', published: 'teal', closed: 'dark' } as const;
@@ -52,6 +61,12 @@ export function ActionsPage() {
                 </Menu.Item>
                 <Menu.Item component={Link} to={`${base}/surveys`} leftSection={<IconListCheck size={16} />}>
                   Survey
+                </Menu.Item>
+                <Menu.Item component={Link} to={`${base}/shares/new`} leftSection={<IconShare size={16} />}>
+                  Share toolkit
+                </Menu.Item>
+                <Menu.Item component={Link} to={`${base}/stories/new`} leftSection={<IconMessage2Heart size={16} />}>
+                  Call for stories
                 </Menu.Item>
               </Menu.Dropdown>
             </Menu>

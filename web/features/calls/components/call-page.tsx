@@ -19,10 +19,11 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { IconExternalLink, IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconDownload, IconExternalLink, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ActionsTabs } from '../../../components/actions-tabs.tsx';
+import { EmbedSnippet } from '../../../components/embed-snippet.tsx';
 import { ErrorAlert } from '../../../components/error-alert.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { QueryView } from '../../../components/query-view.tsx';
@@ -89,9 +90,10 @@ function CallEditor(props: { call: Call | null }) {
     );
 
   const insertVariable = (variable: string) => set('script', `${form.script}{{ ${variable} }}`);
+  // Published actions (never this call); the current choice stays listed even if it was closed since.
   const nextOptions = (actions.data ?? [])
-    .filter((a) => a.id !== call?.id)
-    .map((a) => ({ value: String(a.id), label: `${a.title} (${a.type}, ${a.status})` }));
+    .filter((a) => a.id !== call?.id && (a.status === 'published' || a.id === form.nextActionId))
+    .map((a) => ({ value: String(a.id), label: `${a.title} (${a.type}${a.status === 'published' ? '' : `, ${a.status}`})` }));
 
   return (
     <>
@@ -302,20 +304,36 @@ function CallEditor(props: { call: Call | null }) {
             </Stack>
           </form>
         </Paper>
-        {call && <CallResultsPanel callId={String(call.id)} />}
+        {call && (
+          <Stack>
+            <CallResultsPanel callId={String(call.id)} />
+            <EmbedSnippet url={call.url} title={call.title} published={call.status === 'published'} />
+          </Stack>
+        )}
       </SimpleGrid>
     </>
   );
 }
 
 function CallResultsPanel(props: { callId: string }) {
-  const { workspaceId } = useCurrentWorkspace();
+  const { workspaceId, can } = useCurrentWorkspace();
   const results = useCallResults(workspaceId, props.callId);
   return (
     <Paper withBorder radius="md" p="lg">
-      <Title order={4} mb="sm">
-        Results
-      </Title>
+      <Group justify="space-between" mb="sm">
+        <Title order={4}>Results</Title>
+        {can('members.export') && (
+          <Button
+            component="a"
+            href={`/api/workspaces/${workspaceId}/calls/${props.callId}/log.csv`}
+            variant="default"
+            size="xs"
+            leftSection={<IconDownload size={14} />}
+          >
+            Export CSV
+          </Button>
+        )}
+      </Group>
       <QueryView query={results} errorTitle="Could not load the results">
         {(r) =>
           r.total === 0 ? (

@@ -30,6 +30,8 @@ export const eventSchema = eventSummarySchema.extend({
   volunteerHosted: z.boolean(),
   consentWording: z.string().nullable(),
   communityId: z.number().nullable(),
+  nextActionId: z.number().nullable(),
+  url: z.string(),
   publishedAt: z.number().nullable(),
   closedAt: z.number().nullable(),
   shifts: z.array(shiftSchema),

@@ -15,6 +15,8 @@ export type EventInput = {
   timezone: string;
   hostName: string;
   volunteerHosted: boolean;
+  /** The next step after an RSVP (another action), or null. */
+  nextActionId: number | null;
   shifts: ShiftInput[];
 };
 

@@ -18,9 +18,10 @@ import {
   Textarea,
   TextInput,
 } from '@mantine/core';
-import { IconExternalLink, IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconDownload, IconExternalLink, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
+import { EmbedSnippet } from '../../../components/embed-snippet.tsx';
 import { ErrorAlert } from '../../../components/error-alert.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { QueryView } from '../../../components/query-view.tsx';
@@ -28,6 +29,7 @@ import { useCurrentWorkspace } from '../../../lib/current-workspace.tsx';
 import { fieldError } from '../../../lib/errors.ts';
 import { notifyError, notifySuccess } from '../../../lib/notify.ts';
 import { type EventDetail, useEvent } from '../api/get-event.ts';
+import { useNextStepOptions } from '../api/list-next-steps.ts';
 import { type RsvpStatus, useRsvps } from '../api/list-rsvps.ts';
 import { useMarkNoShows } from '../api/mark-no-shows.ts';
 import { type EventInput, type ShiftInput, useSaveEvent } from '../api/save-event.ts';
@@ -123,7 +125,10 @@ function EventView(props: { event: EventDetail }) {
           <RsvpsPanel event={event} />
         </Tabs.Panel>
         <Tabs.Panel value="details">
-          <EventEditor event={event} />
+          <Stack maw={760}>
+            <EventEditor event={event} />
+            <EmbedSnippet url={event.url} title={event.title} published={event.status === 'published'} />
+          </Stack>
         </Tabs.Panel>
       </Tabs>
     </>
@@ -172,10 +177,20 @@ function RsvpsPanel(props: { event: EventDetail }) {
             checked in · door code <strong>{shift.checkinCode}</strong>
           </Text>
         )}
+        {can('members.export') && (
+          <Button
+            component="a"
+            href={`/api/workspaces/${workspaceId}/events/${event.id}/rsvps.csv`}
+            variant="default"
+            leftSection={<IconDownload size={16} />}
+            ml="auto"
+          >
+            Export CSV
+          </Button>
+        )}
         {checkin && shift && shift.endsAt <= Date.now() && (
           <Button
             variant="default"
-            ml="auto"
             loading={noShows.isPending}
             onClick={() =>
               noShows.mutate(shift.id, {
@@ -316,6 +331,15 @@ function EventEditor(props: { event: EventDetail | null }) {
   const [timezone, setTimezone] = useState(event?.timezone ?? '');
   const [hostName, setHostName] = useState(event?.hostName ?? '');
   const [volunteerHosted, setVolunteerHosted] = useState(event?.volunteerHosted ?? false);
+  const [nextActionId, setNextActionId] = useState<number | null>(event?.nextActionId ?? null);
+  const nextSteps = useNextStepOptions(workspaceId);
+  // Published actions (never this event); the current choice stays listed even if it was closed since.
+  const nextOptions = (nextSteps.data ?? [])
+    .filter((a) => a.id !== event?.id)
+    .map((a) => ({ value: String(a.id), label: `${a.title} (${a.type})` }));
+  if (nextActionId !== null && !nextOptions.some((o) => o.value === String(nextActionId))) {
+    nextOptions.unshift({ value: String(nextActionId), label: `Action #${nextActionId} (not published)` });
+  }
   const [shifts, setShifts] = useState<ShiftDraft[]>(() =>
     event
       ? event.shifts.map((s) => ({
@@ -344,6 +368,7 @@ function EventEditor(props: { event: EventDetail | null }) {
       timezone,
       hostName,
       volunteerHosted,
+      nextActionId,
       shifts: shifts.map(
         (s): ShiftInput => ({
           ...(s.id !== undefined ? { id: s.id } : {}),
@@ -442,6 +467,18 @@ function EventEditor(props: { event: EventDetail | null }) {
           />
           <TextInput label="Host" value={hostName} onChange={(e) => setHostName(e.currentTarget.value)} disabled={readOnly} />
         </SimpleGrid>
+        <Select
+          label="Next step"
+          description="Shown after an RSVP as a button to another action, opened with the member's details filled in."
+          placeholder="None"
+          data={nextOptions}
+          value={nextActionId === null ? null : String(nextActionId)}
+          onChange={(value) => setNextActionId(value ? Number(value) : null)}
+          clearable
+          searchable
+          error={error('nextActionId')}
+          disabled={readOnly}
+        />
         <Checkbox
           label="Hosted by a volunteer (an organizer approves it before it is published)"
           checked={volunteerHosted}

@@ -21,6 +21,7 @@ import { type FormEvent, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { ActionsTabs } from '../../../components/actions-tabs.tsx';
 import { ConfirmButton } from '../../../components/confirm-button.tsx';
+import { EmbedSnippet } from '../../../components/embed-snippet.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { QueryView } from '../../../components/query-view.tsx';
 import { useCurrentWorkspace } from '../../../lib/current-workspace.tsx';
@@ -325,6 +326,7 @@ function PetitionView(props: { petition: Petition | undefined }) {
                 </fieldset>
               </form>
             </Paper>
+            {petition && <EmbedSnippet url={petition.url} title={petition.title} published={petition.status === 'published'} />}
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
