@@ -65,9 +65,18 @@ function shareLinks(ctx: PetitionContext, canonical: string, refCode: string): S
   };
 }
 
+const PAGE_CACHE_ENTRIES = 2_000;
+
 /** The public petition pages under /p/<workspace>/petition/<slug>: read, sign, then the next step. */
 export function petitionPages({ db, clock, appSecret, config }: Deps): FastifyPluginAsync {
   const signing = createPetitionSigning({ db, clock, appSecret, publicUrl: config.publicUrl });
+  // A petition shared widely is read far more often than it changes: the page nobody is named on is kept per language
+  // and referral code, and served again while the petition's row (its text, status and count, bumped by every
+  // signature) is the same — one lookup by primary key instead of the page's queries and its rendering (a renamed
+  // workspace shows on the next signature or edit).
+  const rendered = new Map<string, { page: string; actionId: number; version: string }>();
+  const versionOf = async (actionId: number) =>
+    JSON.stringify(await db.selectFrom('actions').selectAll().where('id', '=', actionId).executeTakeFirst());
   return async (app) => {
     const langOf = (request: FastifyRequest, body?: Bag) =>
       pickLang(str(body, 'lang') || str(request.query as Bag, 'lang'), request.headers['accept-language']);
@@ -108,9 +117,22 @@ export function petitionPages({ db, clock, appSecret, config }: Deps): FastifyPl
     app.get('/:workspaceSlug/petition/:slug', pageOptions, async (request, reply) => {
       const query = request.query as Bag;
       const lang = langOf(request);
+      const token = str(query, 'gsm');
+      const { workspaceSlug, slug } = request.params as Params;
+      const cacheKey = token
+        ? null
+        : [
+            workspaceSlug,
+            slug,
+            lang,
+            str(query, 'ref'),
+            str(query, 'source') || str(query, 'utm_source'),
+            str(query, 'medium') || str(query, 'utm_medium'),
+          ].join('\n');
+      const cached = cacheKey === null ? undefined : rendered.get(cacheKey);
+      if (cached && (await versionOf(cached.actionId)) === cached.version) return send(reply, 200, cached.page, 'public');
       const ctx = await context(request);
       if (!ctx) return notFound(reply, lang);
-      const token = str(query, 'gsm');
       const known = token ? await signing.prefill(ctx, token) : null;
       const wording = petitionConsentWording(ctx, lang);
       const tracking: Tracking = {
@@ -134,6 +156,10 @@ export function petitionPages({ db, clock, appSecret, config }: Deps): FastifyPl
           : {}),
       });
       // A page that names a member is theirs alone; the anonymous page may be cached briefly.
+      if (cacheKey !== null) {
+        if (rendered.size >= PAGE_CACHE_ENTRIES) rendered.clear();
+        rendered.set(cacheKey, { page, actionId: ctx.action.id, version: JSON.stringify(ctx.action) });
+      }
       return send(reply, 200, page, known || token ? 'no-store' : 'public');
     });
 
