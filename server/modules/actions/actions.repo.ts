@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { ActionsTable, ActionType } from '../../db/schema.ts';
+import { AppError } from '../../http/errors.ts';
 import type { Executor } from '../members/members.repo.ts';
 
 // What every kind of action shares: its row in `actions`, its slug (unique in the workspace) and the address of its
@@ -87,5 +88,60 @@ export async function bumpTaken(executor: Executor, workspaceId: number, actionI
     .set((eb) => ({ taken_count: eb('taken_count', '+', by), updated_at: now }))
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', actionId)
+    .execute();
+}
+
+/**
+ * Publishes an action (again, after closing) or closes a published one, refusing what its status does not allow with a
+ * 409 a person can act on. `noun` names the kind in the message ("petition", "story action" …).
+ */
+export async function moveAction(
+  executor: Executor,
+  input: {
+    workspaceId: number;
+    action: Pick<ActionRow, 'id' | 'status' | 'published_at'>;
+    to: 'published' | 'closed';
+    noun: string;
+    now: number;
+  },
+): Promise<void> {
+  const { action, to, noun, now } = input;
+  const allowed = to === 'published' ? action.status !== 'published' : action.status === 'published';
+  if (!allowed) {
+    throw new AppError({
+      code: 'action.invalid_transition',
+      status: 409,
+      message: to === 'published' ? `The ${noun} is already published.` : `Only a published ${noun} can be closed.`,
+    });
+  }
+  await executor
+    .updateTable('actions')
+    .set(
+      to === 'published'
+        ? { status: 'published', published_at: action.published_at ?? now, closed_at: null, updated_at: now }
+        : { status: 'closed', closed_at: now, updated_at: now },
+    )
+    .where('workspace_id', '=', input.workspaceId)
+    .where('id', '=', action.id)
+    .execute();
+}
+
+/** Deletes a draft action; a published one has takers who were promised it, so it can only be closed (409). */
+export async function deleteDraftAction(
+  executor: Executor,
+  input: { workspaceId: number; action: Pick<ActionRow, 'id' | 'status'>; noun: string },
+): Promise<void> {
+  if (input.action.status !== 'draft') {
+    throw new AppError({
+      code: 'action.invalid_transition',
+      status: 409,
+      message: `Only a draft can be deleted; close the ${input.noun} instead.`,
+    });
+  }
+  await executor
+    .deleteFrom('actions')
+    .where('workspace_id', '=', input.workspaceId)
+    .where('id', '=', input.action.id)
+    .where('status', '=', 'draft')
     .execute();
 }

@@ -2,7 +2,15 @@ import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import { AppError, type FieldError } from '../../http/errors.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { type ActionRow, actionPath, actionSlugTaken, findAction, uniqueActionSlug } from '../actions/actions.repo.ts';
+import {
+  type ActionRow,
+  actionPath,
+  actionSlugTaken,
+  deleteDraftAction,
+  findAction,
+  moveAction,
+  uniqueActionSlug,
+} from '../actions/actions.repo.ts';
 import { type Executor, isUniqueViolation } from '../members/members.repo.ts';
 import { petitionConsentWording } from './petition-signing.ts';
 import { DEFAULT_SETTINGS, type PetitionSettings, settingsOf, signaturesPerDay, signaturesWithMembers } from './petitions.repo.ts';
@@ -203,45 +211,14 @@ export function createPetitionsService({ db, clock, config }: Deps) {
   }
 
   async function transition(workspaceId: number, actionId: number, to: 'published' | 'closed') {
-    const now = clock.now();
     const current = await requirePetition(db, workspaceId, actionId);
-    const allowed = to === 'published' ? current.status !== 'published' : current.status === 'published';
-    if (!allowed) {
-      throw new AppError({
-        code: 'action.invalid_transition',
-        status: 409,
-        message: to === 'published' ? 'The petition is already published.' : 'Only a published petition can be closed.',
-      });
-    }
-    await db
-      .updateTable('actions')
-      .set(
-        to === 'published'
-          ? { status: 'published', published_at: current.published_at ?? now, closed_at: null, updated_at: now }
-          : { status: 'closed', closed_at: now, updated_at: now },
-      )
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', actionId)
-      .execute();
+    await moveAction(db, { workspaceId, action: current, to, noun: 'petition', now: clock.now() });
     return get(workspaceId, actionId);
   }
 
   /** Only drafts can be deleted: a published petition has signers who were promised it. */
   async function remove(workspaceId: number, actionId: number) {
-    const current = await requirePetition(db, workspaceId, actionId);
-    if (current.status !== 'draft') {
-      throw new AppError({
-        code: 'action.invalid_transition',
-        status: 409,
-        message: 'Only a draft can be deleted; close the petition instead.',
-      });
-    }
-    await db
-      .deleteFrom('actions')
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', actionId)
-      .where('status', '=', 'draft')
-      .execute();
+    await deleteDraftAction(db, { workspaceId, action: await requirePetition(db, workspaceId, actionId), noun: 'petition' });
   }
 
   async function results(workspaceId: number, actionId: number) {

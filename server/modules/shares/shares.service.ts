@@ -2,7 +2,15 @@ import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import { AppError, type FieldError } from '../../http/errors.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { type ActionRow, actionPath, actionSlugTaken, findAction, uniqueActionSlug } from '../actions/actions.repo.ts';
+import {
+  type ActionRow,
+  actionPath,
+  actionSlugTaken,
+  deleteDraftAction,
+  findAction,
+  moveAction,
+  uniqueActionSlug,
+} from '../actions/actions.repo.ts';
 import { type Executor, isUniqueViolation } from '../members/members.repo.ts';
 import { DEFAULT_SHARE_SETTINGS, type ShareSettings, shareCounters, shareSettingsOf } from './shares.repo.ts';
 import type { ShareInput, SharePatch, ShareView } from './shares.schema.ts';
@@ -194,15 +202,7 @@ export function createSharesService({ db, clock, config }: Deps) {
   }
 
   async function transition(workspaceId: number, shareId: number, to: 'published' | 'closed') {
-    const now = clock.now();
     const current = await requireShare(db, workspaceId, shareId);
-    if (to === 'published' ? current.status === 'published' : current.status !== 'published') {
-      throw new AppError({
-        code: 'action.invalid_transition',
-        status: 409,
-        message: to === 'published' ? 'The share action is already published.' : 'Only a published share action can be closed.',
-      });
-    }
     if (to === 'published' && Object.values(shareSettingsOf(current).posts).every((post) => post === undefined)) {
       throw new AppError({
         code: 'action.invalid',
@@ -211,30 +211,12 @@ export function createSharesService({ db, clock, config }: Deps) {
         fields: [{ path: 'body.posts', message: 'needs at least one network' }],
       });
     }
-    await db
-      .updateTable('actions')
-      .set(
-        to === 'published'
-          ? { status: 'published', published_at: current.published_at ?? now, closed_at: null, updated_at: now }
-          : { status: 'closed', closed_at: now, updated_at: now },
-      )
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', shareId)
-      .execute();
+    await moveAction(db, { workspaceId, action: current, to, noun: 'share action', now: clock.now() });
     return get(workspaceId, shareId);
   }
 
   async function remove(workspaceId: number, shareId: number) {
-    const current = await requireShare(db, workspaceId, shareId);
-    if (current.status !== 'draft') {
-      throw new AppError({ code: 'action.invalid_transition', status: 409, message: 'Only a draft can be deleted; close it instead.' });
-    }
-    await db
-      .deleteFrom('actions')
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', shareId)
-      .where('status', '=', 'draft')
-      .execute();
+    await deleteDraftAction(db, { workspaceId, action: await requireShare(db, workspaceId, shareId), noun: 'share action' });
   }
 
   async function results(workspaceId: number, shareId: number) {

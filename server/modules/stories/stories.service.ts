@@ -3,7 +3,15 @@ import type { Db } from '../../db/database.ts';
 import type { StoryStatus } from '../../db/schema.ts';
 import { AppError, type FieldError } from '../../http/errors.ts';
 import type { Clock } from '../../lib/clock.ts';
-import { type ActionRow, actionPath, actionSlugTaken, findAction, uniqueActionSlug } from '../actions/actions.repo.ts';
+import {
+  type ActionRow,
+  actionPath,
+  actionSlugTaken,
+  deleteDraftAction,
+  findAction,
+  moveAction,
+  uniqueActionSlug,
+} from '../actions/actions.repo.ts';
 import { type Executor, isUniqueViolation } from '../members/members.repo.ts';
 import {
   countByStatus,
@@ -190,44 +198,13 @@ export function createStoriesService({ db, clock, config }: Deps) {
   }
 
   async function transition(workspaceId: number, actionId: number, to: 'published' | 'closed') {
-    const now = clock.now();
     const current = await requireStory(db, workspaceId, actionId);
-    const allowed = to === 'published' ? current.status !== 'published' : current.status === 'published';
-    if (!allowed) {
-      throw new AppError({
-        code: 'action.invalid_transition',
-        status: 409,
-        message: to === 'published' ? 'The story action is already published.' : 'Only a published story action can be closed.',
-      });
-    }
-    await db
-      .updateTable('actions')
-      .set(
-        to === 'published'
-          ? { status: 'published', published_at: current.published_at ?? now, closed_at: null, updated_at: now }
-          : { status: 'closed', closed_at: now, updated_at: now },
-      )
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', actionId)
-      .execute();
+    await moveAction(db, { workspaceId, action: current, to, noun: 'story action', now: clock.now() });
     return get(workspaceId, actionId);
   }
 
   async function remove(workspaceId: number, actionId: number) {
-    const current = await requireStory(db, workspaceId, actionId);
-    if (current.status !== 'draft') {
-      throw new AppError({
-        code: 'action.invalid_transition',
-        status: 409,
-        message: 'Only a draft can be deleted; close the story action instead.',
-      });
-    }
-    await db
-      .deleteFrom('actions')
-      .where('workspace_id', '=', workspaceId)
-      .where('id', '=', actionId)
-      .where('status', '=', 'draft')
-      .execute();
+    await deleteDraftAction(db, { workspaceId, action: await requireStory(db, workspaceId, actionId), noun: 'story action' });
   }
 
   async function submissions(workspaceId: number, actionId: number, query: { status?: StoryStatus; limit: number; before?: number }) {
