@@ -492,6 +492,14 @@ export function createP2pService({ db, clock }: Deps) {
   async function take(workspaceId: number, campaignId: number, texter: Texter) {
     const row = await requireTexting(workspaceId, campaignId);
     return db.transaction().execute(async (trx) => {
+      // One take at a time per texter (a double click): this write holds the texter's row until commit (PostgreSQL;
+      // SQLite has one writer), so the second take counts the batch the first one claimed.
+      await trx
+        .updateTable('workspace_users')
+        .set((eb) => ({ role: eb.ref('role') }))
+        .where('workspace_id', '=', workspaceId)
+        .where('user_id', '=', texter.userId)
+        .execute();
       const held = (await texterCounts(trx, workspaceId, [campaignId], texter.userId)).get(campaignId)?.assigned ?? 0;
       const taken = await claimContacts(trx, {
         workspaceId,

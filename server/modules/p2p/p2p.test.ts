@@ -157,6 +157,25 @@ describe.each(testDialects())('P2P campaigns on %s', (dialect) => {
     expect((await ok<{ contactCount: number }>('GET', `/p2p/campaigns/${campaignId}`)).contactCount).toBe(2);
   });
 
+  it('gives one batch to a texter who clicks "Take more" twice at once', async () => {
+    const streets = await community('Safe Streets');
+    for (let i = 0; i < 7; i++) await member(`D${i}`, streets);
+    const campaignId = await activeCampaign(streets, { batchSize: 3 });
+    const tia = await texter('Tia Texter', 'tia@example.org');
+    const clicks = await Promise.all([
+      ok<{ taken: number }>('POST', `/p2p/campaigns/${campaignId}/take`, undefined, tia),
+      ok<{ taken: number }>('POST', `/p2p/campaigns/${campaignId}/take`, undefined, tia),
+    ]);
+    expect(clicks.map((c) => c.taken).sort()).toEqual([0, 3]);
+    const held = await db()
+      .selectFrom('p2p_contacts')
+      .select('id')
+      .where('campaign_id', '=', campaignId)
+      .where('texter_id', '=', tia.userId)
+      .execute();
+    expect(held).toHaveLength(3);
+  });
+
   it('hands two texters taking at once different contacts, a batch at a time', async () => {
     const streets = await community('Safe Streets');
     for (let i = 0; i < 7; i++) await member(`M${i}`, streets);
