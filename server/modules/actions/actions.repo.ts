@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { ActionsTable, ActionType } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
-import type { Executor } from '../members/members.repo.ts';
+import { type Executor, isUniqueViolation } from '../members/members.repo.ts';
 
 // What every kind of action shares: its row in `actions`, its slug (unique in the workspace) and the address of its
 // public page. Each kind (petitions, events, calls …) keeps its own module and its own details.
@@ -144,4 +144,44 @@ export async function deleteDraftAction(
     .where('id', '=', input.action.id)
     .where('status', '=', 'draft')
     .execute();
+}
+
+/** The columns every kind shares, as an action's form sends them (a field left out is left as it is). */
+export type CommonActionPatch = {
+  title?: string | undefined;
+  slug?: string | undefined;
+  summary?: string | undefined;
+  description?: string | undefined;
+  goal?: number | null | undefined;
+  communityId?: number | null | undefined;
+  consentWording?: string | null | undefined;
+  nextActionId?: number | null | undefined;
+  shareText?: string | undefined;
+};
+
+/** The `actions` columns a patch of the shared fields changes (an empty consent wording means the default). */
+export function commonActionColumns(patch: CommonActionPatch) {
+  return {
+    ...(patch.title !== undefined ? { title: patch.title } : {}),
+    ...(patch.slug !== undefined ? { slug: patch.slug } : {}),
+    ...(patch.summary !== undefined ? { summary: patch.summary } : {}),
+    ...(patch.description !== undefined ? { description: patch.description } : {}),
+    ...(patch.goal !== undefined ? { goal: patch.goal } : {}),
+    ...(patch.communityId !== undefined ? { community_id: patch.communityId } : {}),
+    ...(patch.consentWording !== undefined ? { consent_wording: patch.consentWording || null } : {}),
+    ...(patch.nextActionId !== undefined ? { next_action_id: patch.nextActionId } : {}),
+    ...(patch.shareText !== undefined ? { share_text: patch.shareText } : {}),
+  };
+}
+
+/**
+ * Runs an insert that picked a free slug from the title; when two actions with the same title are created at once and
+ * the second loses the race for the slug, it runs once more and takes the next free one. A slug the person chose is
+ * never changed: its conflict goes back to them.
+ */
+export async function withFreeSlug(chosenSlug: string | undefined, write: () => Promise<number>): Promise<number> {
+  return write().catch((error: unknown) => {
+    if (!isUniqueViolation(error) || chosenSlug !== undefined) throw error;
+    return write();
+  });
 }

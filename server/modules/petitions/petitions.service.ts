@@ -6,12 +6,14 @@ import {
   type ActionRow,
   actionPath,
   actionSlugTaken,
+  commonActionColumns,
   deleteDraftAction,
   findAction,
   moveAction,
   uniqueActionSlug,
+  withFreeSlug,
 } from '../actions/actions.repo.ts';
-import { type Executor, isUniqueViolation } from '../members/members.repo.ts';
+import type { Executor } from '../members/members.repo.ts';
 import { petitionConsentWording } from './petition-signing.ts';
 import { DEFAULT_SETTINGS, type PetitionSettings, settingsOf, signaturesPerDay, signaturesWithMembers } from './petitions.repo.ts';
 import type { PetitionInput, PetitionPatch, PetitionView } from './petitions.schema.ts';
@@ -176,10 +178,7 @@ export function createPetitionsService({ db, clock, config }: Deps) {
         return row.id;
       });
     // Two petitions with the same title at once: the second takes the next free slug.
-    const id = await write().catch((error: unknown) => {
-      if (!isUniqueViolation(error) || input.slug !== undefined) throw error;
-      return write();
-    });
+    const id = await withFreeSlug(input.slug, write);
     return get(workspaceId, id);
   }
 
@@ -191,15 +190,7 @@ export function createPetitionsService({ db, clock, config }: Deps) {
       await trx
         .updateTable('actions')
         .set({
-          ...(patch.title !== undefined ? { title: patch.title } : {}),
-          ...(patch.slug !== undefined ? { slug: patch.slug } : {}),
-          ...(patch.summary !== undefined ? { summary: patch.summary } : {}),
-          ...(patch.description !== undefined ? { description: patch.description } : {}),
-          ...(patch.goal !== undefined ? { goal: patch.goal } : {}),
-          ...(patch.communityId !== undefined ? { community_id: patch.communityId } : {}),
-          ...(patch.consentWording !== undefined ? { consent_wording: patch.consentWording || null } : {}),
-          ...(patch.nextActionId !== undefined ? { next_action_id: patch.nextActionId } : {}),
-          ...(patch.shareText !== undefined ? { share_text: patch.shareText } : {}),
+          ...commonActionColumns(patch),
           settings: settingsJson(settingsOf(current), patch),
           updated_at: now,
         })

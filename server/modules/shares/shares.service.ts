@@ -6,12 +6,14 @@ import {
   type ActionRow,
   actionPath,
   actionSlugTaken,
+  commonActionColumns,
   deleteDraftAction,
   findAction,
   moveAction,
   uniqueActionSlug,
+  withFreeSlug,
 } from '../actions/actions.repo.ts';
-import { type Executor, isUniqueViolation } from '../members/members.repo.ts';
+import type { Executor } from '../members/members.repo.ts';
 import { DEFAULT_SHARE_SETTINGS, type ShareSettings, shareCounters, shareSettingsOf } from './shares.repo.ts';
 import type { ShareInput, SharePatch, ShareView } from './shares.schema.ts';
 
@@ -169,10 +171,7 @@ export function createSharesService({ db, clock, config }: Deps) {
         return row.id;
       });
     // Two share actions with the same title at once: the second takes the next free slug.
-    const id = await write().catch((error: unknown) => {
-      if (!isUniqueViolation(error) || input.slug !== undefined) throw error;
-      return write();
-    });
+    const id = await withFreeSlug(input.slug, write);
     return get(workspaceId, id);
   }
 
@@ -185,12 +184,7 @@ export function createSharesService({ db, clock, config }: Deps) {
       await trx
         .updateTable('actions')
         .set({
-          ...(patch.title !== undefined ? { title: patch.title } : {}),
-          ...(patch.slug !== undefined ? { slug: patch.slug } : {}),
-          ...(patch.summary !== undefined ? { summary: patch.summary } : {}),
-          ...(patch.description !== undefined ? { description: patch.description } : {}),
-          ...(patch.communityId !== undefined ? { community_id: patch.communityId } : {}),
-          ...(patch.consentWording !== undefined ? { consent_wording: patch.consentWording || null } : {}),
+          ...commonActionColumns(patch),
           settings: settingsJson(settings, patch),
           updated_at: now,
         })

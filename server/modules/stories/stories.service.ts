@@ -7,12 +7,14 @@ import {
   type ActionRow,
   actionPath,
   actionSlugTaken,
+  commonActionColumns,
   deleteDraftAction,
   findAction,
   moveAction,
   uniqueActionSlug,
+  withFreeSlug,
 } from '../actions/actions.repo.ts';
-import { type Executor, isUniqueViolation } from '../members/members.repo.ts';
+import type { Executor } from '../members/members.repo.ts';
 import {
   countByStatus,
   DEFAULT_SETTINGS,
@@ -165,10 +167,7 @@ export function createStoriesService({ db, clock, config }: Deps) {
           .executeTakeFirstOrThrow();
         return row.id;
       });
-    const id = await write().catch((error: unknown) => {
-      if (!isUniqueViolation(error) || input.slug !== undefined) throw error;
-      return write();
-    });
+    const id = await withFreeSlug(input.slug, write);
     return get(workspaceId, id);
   }
 
@@ -180,13 +179,7 @@ export function createStoriesService({ db, clock, config }: Deps) {
       await trx
         .updateTable('actions')
         .set({
-          ...(patch.title !== undefined ? { title: patch.title } : {}),
-          ...(patch.slug !== undefined ? { slug: patch.slug } : {}),
-          ...(patch.summary !== undefined ? { summary: patch.summary } : {}),
-          ...(patch.description !== undefined ? { description: patch.description } : {}),
-          ...(patch.communityId !== undefined ? { community_id: patch.communityId } : {}),
-          ...(patch.consentWording !== undefined ? { consent_wording: patch.consentWording || null } : {}),
-          ...(patch.shareText !== undefined ? { share_text: patch.shareText } : {}),
+          ...commonActionColumns(patch),
           settings: settingsJson(settingsOf(current), patch),
           updated_at: now,
         })
