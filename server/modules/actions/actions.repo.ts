@@ -185,3 +185,29 @@ export async function withFreeSlug(chosenSlug: string | undefined, write: () => 
     return write();
   });
 }
+
+/** What a public page knows of the organization behind an action. */
+export type PublicWorkspace = { id: number; name: string; slug: string; defaultCountry: string; timezone: string };
+
+/** An action as a public page reads it: the found row taken apart into the action and its workspace. */
+export async function findActionPage(
+  executor: Executor,
+  workspaceSlug: string,
+  type: ActionType,
+  slug: string,
+): Promise<{ action: ActionRow; workspace: PublicWorkspace } | null> {
+  if (workspaceSlug.length > 100 || slug.length > 100) return null;
+  const row = await findPublicAction(executor, workspaceSlug, type, slug);
+  if (!row) return null;
+  const { workspace_name, workspace_slug, workspace_timezone, default_country, ...action } = row;
+  return {
+    action,
+    workspace: {
+      id: action.workspace_id,
+      name: workspace_name,
+      slug: workspace_slug,
+      defaultCountry: default_country,
+      timezone: workspace_timezone,
+    },
+  };
+}

@@ -6,7 +6,7 @@ import type { Database, RsvpStatus } from '../../db/schema.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { normalizePhone } from '../../lib/phone.ts';
 import { sha256 } from '../../lib/tokens.ts';
-import { type ActionRow, actionPath, bumpTaken, findPublicAction } from '../actions/actions.repo.ts';
+import { type ActionRow, actionPath, bumpTaken, findActionPage } from '../actions/actions.repo.ts';
 import { recordActivities } from '../activities/activities.repo.ts';
 import { memberToken, verifyMemberToken } from '../links/member-token.ts';
 import { appendConsent } from '../members/consent.repo.ts';
@@ -119,19 +119,13 @@ export type RsvpService = ReturnType<typeof createRsvpService>;
 
 export function createRsvpService({ db, clock, appSecret, config }: Deps) {
   async function findContext(workspaceSlug: string, slug: string): Promise<EventContext | null> {
-    const row = await findPublicAction(db, workspaceSlug, 'event', slug);
-    if (!row) return null;
-    const { workspace_name, workspace_slug, workspace_timezone, default_country, ...action } = row;
-    const settings = readSettings(action.settings, workspace_timezone);
+    const page = await findActionPage(db, workspaceSlug, 'event', slug);
+    if (!page) return null;
+    const { action, workspace } = page;
+    const settings = readSettings(action.settings, workspace.timezone);
     if (settings.approval !== 'approved') return null;
     return {
-      workspace: {
-        id: action.workspace_id,
-        name: workspace_name,
-        slug: workspace_slug,
-        timezone: workspace_timezone,
-        defaultCountry: default_country,
-      },
+      workspace,
       action,
       settings,
       shifts: await shiftsOf(db, action.workspace_id, [action.id]),

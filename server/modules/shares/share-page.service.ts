@@ -4,7 +4,7 @@ import type { Db } from '../../db/database.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { normalizePhone } from '../../lib/phone.ts';
 import { sha256 } from '../../lib/tokens.ts';
-import { type ActionRow, actionPath, findAction, findPublicAction } from '../actions/actions.repo.ts';
+import { type ActionRow, actionPath, findAction, findActionPage } from '../actions/actions.repo.ts';
 import { recordActivities } from '../activities/activities.repo.ts';
 import type { FieldProblem, Lang } from '../communities/join.service.ts';
 import { memberToken, verifyMemberToken } from '../links/member-token.ts';
@@ -60,22 +60,15 @@ export function createSharePageService({ db, clock, appSecret, config }: Deps) {
   const goSecret = createHmac('sha256', appSecret).update('groundswell:share-go').digest('hex');
 
   async function findContext(workspaceSlug: string, slug: string): Promise<ShareContext | null> {
-    if (workspaceSlug.length > 100 || slug.length > 100) return null;
-    const row = await findPublicAction(db, workspaceSlug, 'share', slug);
-    if (!row) return null;
-    const { workspace_name, workspace_slug, workspace_timezone, default_country, ...action } = row;
+    const page = await findActionPage(db, workspaceSlug, 'share', slug);
+    if (!page) return null;
+    const { action, workspace } = page;
     const settings = shareSettingsOf(action);
     const target = settings.targetActionId === null ? undefined : await findAction(db, action.workspace_id, settings.targetActionId);
     return {
       action,
       settings,
-      workspace: {
-        id: action.workspace_id,
-        name: workspace_name,
-        slug: workspace_slug,
-        defaultCountry: default_country,
-        timezone: workspace_timezone,
-      },
+      workspace,
       target: target && target.status !== 'draft' ? target : null,
     };
   }

@@ -6,7 +6,7 @@ import type { Database, PhoneType } from '../../db/schema.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { normalizePhone } from '../../lib/phone.ts';
 import { randomToken, sha256 } from '../../lib/tokens.ts';
-import { type ActionRow, bumpTaken, findPublicAction } from '../actions/actions.repo.ts';
+import { type ActionRow, bumpTaken, findActionPage } from '../actions/actions.repo.ts';
 import { recordActivities } from '../activities/activities.repo.ts';
 import type { FieldProblem, Lang } from '../communities/join.service.ts';
 import { verifyMemberToken } from '../links/member-token.ts';
@@ -120,21 +120,8 @@ type Deps = { db: Db; clock: Clock; appSecret: string };
 
 export function createStorySubmitting({ db, clock, appSecret }: Deps) {
   async function findContext(workspaceSlug: string, slug: string): Promise<StoryContext | null> {
-    if (workspaceSlug.length > 100 || slug.length > 100) return null;
-    const row = await findPublicAction(db, workspaceSlug, 'story', slug);
-    if (!row) return null;
-    const { workspace_name, workspace_slug, workspace_timezone, default_country, ...action } = row;
-    return {
-      action,
-      settings: settingsOf(action),
-      workspace: {
-        id: action.workspace_id,
-        name: workspace_name,
-        slug: workspace_slug,
-        defaultCountry: default_country,
-        timezone: workspace_timezone,
-      },
-    };
+    const page = await findActionPage(db, workspaceSlug, 'story', slug);
+    return page && { ...page, settings: settingsOf(page.action) };
   }
 
   /** What the form shows of a member who arrived from a tracked link (?gsm=), or null. */

@@ -6,7 +6,7 @@ import type { Database, SurveyStatus } from '../../db/schema.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { normalizePhone } from '../../lib/phone.ts';
 import { sha256 } from '../../lib/tokens.ts';
-import { type ActionRow, bumpTaken, findPublicAction } from '../actions/actions.repo.ts';
+import { type ActionRow, bumpTaken, findActionPage } from '../actions/actions.repo.ts';
 import { recordActivities } from '../activities/activities.repo.ts';
 import type { FieldProblem, Lang } from '../communities/join.service.ts';
 import { verifyMemberToken } from '../links/member-token.ts';
@@ -188,29 +188,17 @@ export type WebSurveys = ReturnType<typeof createWebSurveys>;
 /** What the public survey page needs: its context, a recognized member's details, and answering. */
 export function createWebSurveys({ db, clock, appSecret }: Deps) {
   async function findContext(workspaceSlug: string, slug: string): Promise<WebSurveyContext | null> {
-    if (workspaceSlug.length > 100 || slug.length > 100) return null;
-    const row = await findPublicAction(db, workspaceSlug, 'survey', slug);
-    if (!row || row.survey_id === null) return null;
-    const { workspace_name, workspace_slug, workspace_timezone, default_country, ...action } = row;
+    const page = await findActionPage(db, workspaceSlug, 'survey', slug);
+    if (!page || page.action.survey_id === null) return null;
+    const { action, workspace } = page;
     const survey = await db
       .selectFrom('surveys')
       .select(['id', 'name', 'intro', 'outro', 'status'])
       .where('workspace_id', '=', action.workspace_id)
-      .where('id', '=', row.survey_id)
+      .where('id', '=', action.survey_id)
       .executeTakeFirst();
     if (!survey) return null;
-    return {
-      action,
-      survey,
-      questions: await questionsOf(db, action.workspace_id, survey.id),
-      workspace: {
-        id: action.workspace_id,
-        name: workspace_name,
-        slug: workspace_slug,
-        defaultCountry: default_country,
-        timezone: workspace_timezone,
-      },
-    };
+    return { action, survey, questions: await questionsOf(db, action.workspace_id, survey.id), workspace };
   }
 
   /** What the page shows of a member who arrived from a tracked link (?gsm=), or null. */
