@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type { SmsSender } from './channels/sms/contract.ts';
 import type { Config } from './config.ts';
 import type { DatabaseHandle } from './db/database.ts';
+import { createGroupCommit } from './db/group-commit.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerDashboard } from './http/dashboard.ts';
 import { registerErrorHandler } from './http/error-handler.ts';
@@ -182,7 +183,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(callsRoutes({ calls: createCallsService({ db, clock, config }) }));
   await app.register(callPages({ calls: createCallPageService({ db, clock, appSecret: deps.appSecret }), config }), { prefix: '/p' });
   await app.register(petitionsRoutes({ db, clock, config }));
-  await app.register(petitionPages({ db, clock, appSecret: deps.appSecret, config }), { prefix: '/p' });
+  // Sign-ups arriving together share one commit (see db/group-commit.ts).
+  const signups = createGroupCommit(db);
+  app.addHook('onClose', () => signups.drain());
+  await app.register(petitionPages({ db, clock, appSecret: deps.appSecret, config, writer: signups }), { prefix: '/p' });
   await app.register(referralsRoutes({ db }));
   await app.register(sharesRoutes({ db, clock, config }));
   await app.register(sharePages({ shares: createSharePageService({ db, clock, appSecret: deps.appSecret, config }), config }), {

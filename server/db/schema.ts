@@ -813,8 +813,6 @@ export type PetitionSignaturesTable = {
   medium: string | null;
   ref: string | null;
   referred_by: number | null;
-  /** The signer's own share code (?ref=…). */
-  ref_code: string;
   ip: string | null;
   phone_prefix: string | null;
   created_at: number;

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
+import type { GroupCommit } from '../db/group-commit.ts';
 import type { Clock } from '../lib/clock.ts';
 import { loggable } from '../lib/logger.ts';
 import { actionPath, findAction } from '../modules/actions/actions.repo.ts';
@@ -16,7 +17,7 @@ import { messagePage } from './join.pages.ts';
 import { PETITION_COPY } from './petition.copy.ts';
 import { type PetitionUrls, type PetitionValues, petitionPage, type ShareLinks, type Tracking, thankYouPage } from './petition.pages.ts';
 
-type Deps = { db: Db; clock: Clock; appSecret: string; config: Pick<Config, 'publicUrl'> };
+type Deps = { db: Db; clock: Clock; appSecret: string; config: Pick<Config, 'publicUrl'>; writer: GroupCommit };
 type Params = { workspaceSlug: string; slug: string };
 type Bag = Record<string, unknown> | undefined;
 
@@ -66,10 +67,12 @@ function shareLinks(ctx: PetitionContext, canonical: string, refCode: string): S
 }
 
 const PAGE_CACHE_ENTRIES = 2_000;
+/** How long a sign-up may use a petition's context read by an earlier one (the signing re-reads the petition row). */
+const CONTEXT_TTL_MS = 5_000;
 
 /** The public petition pages under /p/<workspace>/petition/<slug>: read, sign, then the next step. */
-export function petitionPages({ db, clock, appSecret, config }: Deps): FastifyPluginAsync {
-  const signing = createPetitionSigning({ db, clock, appSecret, publicUrl: config.publicUrl });
+export function petitionPages({ db, clock, appSecret, config, writer }: Deps): FastifyPluginAsync {
+  const signing = createPetitionSigning({ db, clock, appSecret, publicUrl: config.publicUrl, writer });
   // A petition shared widely is read far more often than it changes: the page nobody is named on is kept per language
   // and referral code, and served again while the petition's row (its text, status and count, bumped by every
   // signature) is the same — one lookup by primary key instead of the page's queries and its rendering (a renamed
@@ -109,6 +112,22 @@ export function petitionPages({ db, clock, appSecret, config }: Deps): FastifyPl
     const context = (request: FastifyRequest) => {
       const { workspaceSlug, slug } = request.params as Params;
       return signing.findContext(workspaceSlug, slug);
+    };
+
+    // A burst of sign-ups reads the petition and its workspace once every few seconds, not once each: the signing
+    // reads the petition's own row again in its transaction, so only the workspace's name may lag (as on the page).
+    const contexts = new Map<string, { ctx: PetitionContext; until: number }>();
+    const signingContext = async (request: FastifyRequest) => {
+      const { workspaceSlug, slug } = request.params as Params;
+      const key = `${workspaceSlug}\n${slug}`;
+      const now = performance.now();
+      const hit = contexts.get(key);
+      if (hit && hit.until > now) return hit.ctx;
+      const ctx = await context(request);
+      if (contexts.size >= PAGE_CACHE_ENTRIES) contexts.clear();
+      if (ctx?.action.status === 'published') contexts.set(key, { ctx, until: now + CONTEXT_TTL_MS });
+      else contexts.delete(key);
+      return ctx;
     };
 
     const pageOptions = { schema: { hide: true } };
@@ -166,7 +185,7 @@ export function petitionPages({ db, clock, appSecret, config }: Deps): FastifyPl
     app.post('/:workspaceSlug/petition/:slug', postOptions, async (request, reply) => {
       const body = request.body as Bag;
       const lang = langOf(request, body);
-      const ctx = await context(request);
+      const ctx = await signingContext(request);
       if (!ctx) return notFound(reply, lang);
       const urls = petitionUrls(ctx, lang, config.publicUrl);
       const values: PetitionValues = {
@@ -190,6 +209,8 @@ export function petitionPages({ db, clock, appSecret, config }: Deps): FastifyPl
           sourceUrl: `${urls.canonical}${lang === 'en' ? '' : `?lang=${lang}`}`,
         },
       );
+      if (result.kind === 'closed' || result.kind === 'invalid')
+        contexts.delete(`${(request.params as Params).workspaceSlug}\n${(request.params as Params).slug}`);
       switch (result.kind) {
         case 'closed':
           return send(
@@ -206,19 +227,21 @@ export function petitionPages({ db, clock, appSecret, config }: Deps): FastifyPl
         case 'limited':
           return limited(reply, lang, ctx);
         case 'invalid': {
-          const wording = petitionConsentWording(ctx, lang);
+          // New consent words: the page is shown again with them, read afresh.
+          const page = result.problems.consent?.kind === 'wording_changed' ? ((await context(request)) ?? ctx) : ctx;
+          const wording = petitionConsentWording(page, lang);
           const keep = result.problems.consent?.kind === 'wording_changed' ? { ...values, consent: false } : values;
           return send(
             reply,
             400,
             petitionPage({
-              ctx,
+              ctx: page,
               lang,
               urls,
               wording,
               wordingFingerprint: wordingFingerprint(wording),
               tracking,
-              signers: await signing.signers(ctx),
+              signers: await signing.signers(page),
               values: keep,
               problems: result.problems,
             }),
@@ -235,7 +258,7 @@ export function petitionPages({ db, clock, appSecret, config }: Deps): FastifyPl
               lang,
               already: result.kind === 'already',
               firstName: result.firstName,
-              count: ctx.action.taken_count + (result.kind === 'signed' ? 1 : 0),
+              count: result.count,
               next,
               share: shareLinks(ctx, urls.canonical, result.refCode),
             }),

@@ -13,6 +13,7 @@ import * as events from './20261202202000_events.ts';
 import * as calls from './20261202203000_calls.ts';
 import * as referrals from './20261202204000_referrals.ts';
 import * as stories from './20261202205000_stories.ts';
+import * as dropSignatureRefCode from './20261203100000_drop_signature_ref_code.ts';
 
 /** Every migration, by name; names sort in the order they run. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '20261202203000_calls': calls,
   '20261202204000_referrals': referrals,
   '20261202205000_stories': stories,
+  '20261203100000_drop_signature_ref_code': dropSignatureRefCode,
 };

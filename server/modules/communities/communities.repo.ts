@@ -1,4 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Counters } from '../../db/group-commit.ts';
 import type { Database, MembershipRole, MembershipStatus } from '../../db/schema.ts';
 import { type ActivityInput, recordActivities } from '../activities/activities.repo.ts';
 
@@ -35,6 +36,8 @@ export type JoinCommunitiesInput = {
   at: number;
   /** 'pending' asks to join (a leader approves); default 'active'. */
   status?: 'active' | 'pending';
+  /** Inside a group commit: member_count is bumped once per batch instead of by this call. */
+  counters?: Counters;
 };
 
 export type JoinResult = {
@@ -112,13 +115,17 @@ export async function joinCommunities(db: Executor, input: JoinCommunitiesInput)
       alreadyMembers += batch.length - changed.length;
       if (target === 'active') joinedHere.push(...changed);
     }
-    if (joinedHere.length > 0) {
+    if (joinedHere.length > 0 && input.counters) {
+      input.counters.add('communities.member_count', input.workspaceId, communityId, joinedHere.length, input.at);
+    } else if (joinedHere.length > 0) {
       await db
         .updateTable('communities')
         .set({ member_count: sql<number>`member_count + ${joinedHere.length}`, updated_at: input.at })
         .where('workspace_id', '=', input.workspaceId)
         .where('id', '=', communityId)
         .execute();
+    }
+    if (joinedHere.length > 0) {
       await recordActivities(
         db,
         joinedHere.map(

@@ -2,12 +2,13 @@ import type { Transaction } from 'kysely';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
+import type { Counters, GroupCommit } from '../../db/group-commit.ts';
 import type { Database, PhoneType } from '../../db/schema.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { normalizePhone } from '../../lib/phone.ts';
 import { sha256 } from '../../lib/tokens.ts';
-import { type ActionRow, actionPath, bumpTaken, findActionPage } from '../actions/actions.repo.ts';
-import { recordActivities } from '../activities/activities.repo.ts';
+import { type ActionRow, actionPath, findActionPage } from '../actions/actions.repo.ts';
+import { type ActivityInput, recordActivities } from '../activities/activities.repo.ts';
 import { joinCommunities } from '../communities/communities.repo.ts';
 import type { FieldProblem, Lang } from '../communities/join.service.ts';
 import { newLinkCode } from '../links/link-rewrite.ts';
@@ -56,8 +57,8 @@ export type SignForm = {
 export type SignMeta = { lang: Lang; ip: string; userAgent: string | null; sourceUrl: string };
 
 export type SignResult =
-  | { kind: 'signed'; memberId: number | null; firstName: string | null; refCode: string }
-  | { kind: 'already'; memberId: number; firstName: string | null; refCode: string }
+  | { kind: 'signed'; memberId: number | null; firstName: string | null; refCode: string; count: number }
+  | { kind: 'already'; memberId: number; firstName: string | null; refCode: string; count: number }
   | { kind: 'invalid'; problems: Partial<Record<PetitionField, PetitionProblem>> }
   | { kind: 'limited' }
   | { kind: 'closed' };
@@ -91,9 +92,16 @@ const TAG = /^[\w.-]{1,60}$/;
 /** First 7 digits of the E.164 number (country code + area code + exchange in North America). */
 const phonePrefix = (e164: string) => e164.replace(/^\+/, '').slice(0, 7);
 
-type Deps = { db: Db; clock: Clock; appSecret: string; publicUrl: string };
+type Deps = {
+  db: Db;
+  clock: Clock;
+  appSecret: string;
+  publicUrl: string;
+  /** Sign-ups arriving together are committed together (server/db/group-commit.ts). */
+  writer: GroupCommit;
+};
 
-export function createPetitionSigning({ db, clock, appSecret, publicUrl }: Deps) {
+export function createPetitionSigning({ db, clock, appSecret, publicUrl, writer }: Deps) {
   async function findContext(workspaceSlug: string, slug: string): Promise<PetitionContext | null> {
     const page = await findActionPage(db, workspaceSlug, 'petition', slug);
     return page && { ...page, settings: settingsOf(page.action) };
@@ -183,7 +191,13 @@ export function createPetitionSigning({ db, clock, appSecret, publicUrl }: Deps)
     if (ctx.action.status !== 'published') return { kind: 'closed' };
     if (form.honeypot.trim() !== '') {
       // A bot: answer like a success; nothing is stored.
-      return { kind: 'signed', memberId: null, firstName: form.firstName.trim() || null, refCode: newLinkCode() };
+      return {
+        kind: 'signed',
+        memberId: null,
+        firstName: form.firstName.trim() || null,
+        refCode: newLinkCode(),
+        count: ctx.action.taken_count + 1,
+      };
     }
     const { problems, value } = validate(ctx, form, meta.lang);
     if (Object.keys(problems).length > 0) return { kind: 'invalid', problems };
@@ -192,10 +206,15 @@ export function createPetitionSigning({ db, clock, appSecret, publicUrl }: Deps)
     const since = now - SIGN_VELOCITY.windowMs;
     const ws = ctx.workspace.id;
     const prefix = value.phone ? phonePrefix(value.phone) : null;
-    if ((await recentSignatures(db, ws, 'ip', meta.ip, since)) >= SIGN_VELOCITY.perIp) return { kind: 'limited' };
-    if (prefix && (await recentSignatures(db, ws, 'phone_prefix', prefix, since)) >= SIGN_VELOCITY.perPrefix) return { kind: 'limited' };
-
-    const attempt = () => db.transaction().execute((trx) => signIn(trx, ctx, form, value, meta, prefix, now));
+    // The limits are counted in the sign-up's own transaction: sign-ups from one address that arrive together see
+    // each other, and the request waits for its batch once instead of queueing for the database before it too.
+    const attempt = () =>
+      writer.run(async ({ trx, counters }): Promise<SignResult> => {
+        if ((await recentSignatures(trx, ws, 'ip', meta.ip, since)) >= SIGN_VELOCITY.perIp) return { kind: 'limited' };
+        if (prefix && (await recentSignatures(trx, ws, 'phone_prefix', prefix, since)) >= SIGN_VELOCITY.perPrefix)
+          return { kind: 'limited' };
+        return signIn(trx, counters, ctx, form, value, meta, prefix, now);
+      });
     // Two submissions at once (a double tap, the same new number twice): the second sees what the first wrote.
     return attempt().catch((error: unknown) => {
       if (!isUniqueViolation(error)) throw error;
@@ -205,41 +224,66 @@ export function createPetitionSigning({ db, clock, appSecret, publicUrl }: Deps)
 
   async function signIn(
     trx: Transaction<Database>,
-    ctx: PetitionContext,
+    counters: Counters,
+    page: PetitionContext,
     form: SignForm,
     value: ReturnType<typeof validate>['value'],
     meta: SignMeta,
     prefix: string | null,
     now: number,
   ): Promise<SignResult> {
-    const ws = ctx.workspace.id;
-    const { action } = ctx;
+    const ws = page.workspace.id;
+    // The page's context may be a few seconds old (the public route keeps it briefly): the petition itself is read
+    // again here, in the sign-up's transaction, so a closed petition or changed consent words count at once.
+    const action = await trx
+      .selectFrom('actions')
+      .selectAll()
+      .where('workspace_id', '=', ws)
+      .where('id', '=', page.action.id)
+      .executeTakeFirst();
+    if (action?.status !== 'published') return { kind: 'closed' };
+    const ctx: PetitionContext = { ...page, action, settings: settingsOf(action) };
+    if (form.consent && form.wordingFingerprint !== wordingFingerprint(petitionConsentWording(ctx, meta.lang))) {
+      return { kind: 'invalid', problems: { consent: { kind: 'wording_changed' } } };
+    }
+    const activities: ActivityInput[] = [];
     const byPhone = value.phone ? (await findLiveMembersByPhones(trx, ws, [value.phone]))[0] : undefined;
     const found = byPhone ?? (value.email ? (await findLiveMembersByEmails(trx, ws, [value.email]))[0] : undefined);
     let memberId: number;
+    // What the rest of the sign-up needs of the member, as stored after this step.
+    let member: { first_name: string | null; postal_code: string | null; phone: string | null; sms_consent: string };
     if (found) {
       memberId = found.id;
       const signed = await findSignature(trx, ws, action.id, memberId);
-      if (signed) return { kind: 'already', memberId, firstName: found.first_name, refCode: await shareCodeOf(trx, ws, memberId, now) };
+      if (signed) {
+        const refCode = await shareCodeOf(trx, ws, memberId, now);
+        return { kind: 'already', memberId, firstName: found.first_name, refCode, count: action.taken_count };
+      }
       // Fill what the member record lacks; never overwrite what is there.
-      const member = await findMember(trx, ws, memberId);
-      const firstName = member?.first_name ?? value.firstName;
-      const lastName = member?.last_name ?? value.lastName;
+      const stored = await findMember(trx, ws, memberId);
+      const firstName = stored?.first_name ?? value.firstName;
+      const lastName = stored?.last_name ?? value.lastName;
       await trx
         .updateTable('members')
         .set({
-          ...(member?.first_name == null || member.last_name == null
+          ...(stored?.first_name == null || stored.last_name == null
             ? { first_name: firstName, last_name: lastName, name_key: nameKeyOf(firstName, lastName) }
             : {}),
-          ...(member?.email == null && value.email ? { email: value.email } : {}),
-          ...(member?.phone == null && value.phone ? { phone: value.phone, phone_type: value.phoneType } : {}),
-          ...(member?.postal_code == null && value.postalCode ? { postal_code: value.postalCode } : {}),
+          ...(stored?.email == null && value.email ? { email: value.email } : {}),
+          ...(stored?.phone == null && value.phone ? { phone: value.phone, phone_type: value.phoneType } : {}),
+          ...(stored?.postal_code == null && value.postalCode ? { postal_code: value.postalCode } : {}),
           last_active_at: now,
           updated_at: now,
         })
         .where('workspace_id', '=', ws)
         .where('id', '=', memberId)
         .execute();
+      member = {
+        first_name: firstName,
+        postal_code: stored?.postal_code ?? value.postalCode,
+        phone: stored?.phone ?? value.phone,
+        sms_consent: stored?.sms_consent ?? 'none',
+      };
     } else {
       const { value: fields } = normalizeMemberFields(
         {
@@ -254,15 +298,11 @@ export function createPetitionSigning({ db, clock, appSecret, publicUrl }: Deps)
         { defaultCountry: ctx.workspace.defaultCountry, workspaceTimezone: ctx.workspace.timezone },
       );
       memberId = await insertMember(trx, { workspaceId: ws, fields, at: now });
-      await recordActivities(
-        trx,
-        [{ workspaceId: ws, memberId, type: 'created', data: { source: 'petition', actionId: action.id }, occurredAt: now }],
-        now,
-      );
+      activities.push({ workspaceId: ws, memberId, type: 'created', data: { source: 'petition', actionId: action.id }, occurredAt: now });
+      member = { first_name: fields.firstName, postal_code: fields.postalCode, phone: fields.phone, sms_consent: 'none' };
     }
-    const member = await findMember(trx, ws, memberId);
     // The signer's own share code (the same on every action) goes on their thank-you page and text.
-    const refCode = await shareCodeOf(trx, ws, memberId, now);
+    const refCode = await shareCodeOf(trx, ws, memberId, now, !found);
     const tag = (v: string) => (TAG.test(v.trim()) ? v.trim() : null);
     const source = tag(form.source) ?? 'web';
     const credit = await attribute(trx, {
@@ -282,35 +322,29 @@ export function createPetitionSigning({ db, clock, appSecret, publicUrl }: Deps)
         member_id: memberId,
         comment: value.comment,
         public: form.showName ? 1 : 0,
-        public_name: form.showName ? (member?.first_name ?? value.firstName) : null,
-        public_place: form.showName ? (member?.postal_code ?? value.postalCode) : null,
+        public_name: form.showName ? (member.first_name ?? value.firstName) : null,
+        public_place: form.showName ? (member.postal_code ?? value.postalCode) : null,
         source,
         medium: tag(form.medium),
         ref: credit ? credit.ref : null,
         referred_by: credit?.referrerId ?? null,
-        ref_code: newLinkCode(),
         ip: meta.ip,
         phone_prefix: prefix,
         created_at: now,
       })
       .execute();
-    await recordActivities(
-      trx,
-      [
-        {
-          workspaceId: ws,
-          memberId,
-          type: 'signed',
-          communityId: action.community_id,
-          subjectType: 'action',
-          subjectId: action.id,
-          data: { source, ...(credit ? { ref: credit.ref } : {}) },
-          occurredAt: now,
-        },
-      ],
-      now,
-    );
-    await bumpTaken(trx, ws, action.id, 1, now);
+    activities.push({
+      workspaceId: ws,
+      memberId,
+      type: 'signed',
+      communityId: action.community_id,
+      subjectType: 'action',
+      subjectId: action.id,
+      data: { source, ...(credit ? { ref: credit.ref } : {}) },
+      occurredAt: now,
+    });
+    await recordActivities(trx, activities, now);
+    counters.add('actions.taken_count', ws, action.id, 1, now);
 
     if (action.community_id !== null) {
       const community = await trx
@@ -328,12 +362,13 @@ export function createPetitionSigning({ db, clock, appSecret, publicUrl }: Deps)
           role: 'member',
           source: 'petition',
           at: now,
+          counters,
         });
       }
     }
 
-    const phone = member?.phone ?? null;
-    let consent = member?.sms_consent ?? 'none';
+    const phone = member.phone;
+    let consent = member.sms_consent;
     if (form.consent && phone && value.phone === phone && consent !== 'granted') {
       await appendConsent(trx, appSecret, {
         workspaceId: ws,
@@ -361,7 +396,8 @@ export function createPetitionSigning({ db, clock, appSecret, publicUrl }: Deps)
         now,
       });
     }
-    return { kind: 'signed', memberId, firstName: member?.first_name ?? value.firstName, refCode };
+    // The count as committed before this sign-up's batch, plus this signature.
+    return { kind: 'signed', memberId, firstName: member.first_name ?? value.firstName, refCode, count: action.taken_count + 1 };
   }
 
   return { findContext, prefill, signers, sign };

@@ -39,7 +39,7 @@ export async function publicSigners(executor: Executor, workspaceId: number, act
 export async function findSignature(executor: Executor, workspaceId: number, actionId: number, memberId: number) {
   return executor
     .selectFrom('petition_signatures')
-    .select(['id', 'ref_code', 'created_at'])
+    .select(['id', 'created_at'])
     .where('workspace_id', '=', workspaceId)
     .where('action_id', '=', actionId)
     .where('member_id', '=', memberId)

@@ -335,6 +335,55 @@ describe.each(testDialects())('petitions on %s', (dialect) => {
     expect(await counter(p)).toBe(SIGN_VELOCITY.perIp + SIGN_VELOCITY.perPrefix + 2);
   });
 
+  it('takes a burst of sign-ups at once: every signer stored once, the counter and the community in step', async () => {
+    const p = await petition();
+    const shown = (await page(pathOf(p))).body;
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        t.app.inject({
+          method: 'POST',
+          url: pathOf(p),
+          remoteAddress: `198.51.100.${i}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': UA },
+          // Signer 39 is signer 0 again (a double tap): one signature, the second sees "already signed".
+          payload: form({ lang: 'en', w: hidden(shown, 'w'), firstName: `Burst${i % 39}`, phone: `737555${String(1000 + (i % 39))}` }),
+        }),
+      ),
+    );
+    expect(results.map((r) => r.statusCode)).toEqual(Array(40).fill(200));
+    expect(results.filter((r) => r.body.includes('your signature counts once'))).toHaveLength(1);
+    expect(await counter(p)).toBe(39);
+    const signatures = await db().selectFrom('petition_signatures').select('member_id').where('action_id', '=', p.id).execute();
+    expect(new Set(signatures.map((s) => s.member_id)).size).toBe(39);
+    const neighbors = await db().selectFrom('communities').select('member_count').where('id', '=', community.id).executeTakeFirstOrThrow();
+    expect(neighbors.member_count).toBe(39);
+  });
+
+  it('refuses sign-ups as soon as the petition is closed, and asks again when the consent words change', async () => {
+    const p = await petition();
+    const first = await sign(p, { firstName: 'Early', phone: '5125550101' });
+    expect(first.statusCode, first.body).toBe(200);
+    // The page a second signer read before the change, then the organizer's edit, then their submission.
+    const shown = (await page(pathOf(p))).body;
+    const edited = await api('PATCH', `/petitions/${p.id}`, { consentWording: 'Text me about the trees. Reply STOP to opt out.' });
+    expect(edited.statusCode, edited.body).toBe(200);
+    const stale = await t.app.inject({
+      method: 'POST',
+      url: pathOf(p),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': UA },
+      payload: form({ lang: 'en', w: hidden(shown, 'w'), firstName: 'Second', phone: '5125550102', consent: '1' }),
+    });
+    expect(stale.statusCode).toBe(400);
+    expect(stale.body).toContain('Text me about the trees. Reply STOP to opt out.');
+    expect(await memberByPhone('+15125550102')).toBeUndefined();
+
+    expect((await api('POST', `/petitions/${p.id}/close`)).statusCode).toBe(200);
+    const closed = await sign(p, { firstName: 'Late', phone: '5125550103' });
+    expect(closed.statusCode).toBe(409);
+    expect(await counter(p)).toBe(1);
+    expect(await memberByPhone('+15125550103')).toBeUndefined();
+  });
+
   it('renders a draft preview for the dashboard, framable by the dashboard only', async () => {
     const draft = await petition({}, false);
     const preview = await api('GET', `/petitions/${draft.id}/preview`);

@@ -12,14 +12,25 @@ import type { Executor } from '../members/members.repo.ts';
 export const SHARE_CODE = /^[A-Za-z0-9]{10}$/;
 const TAG = /^[\w.-]{1,60}$/;
 
-/** The member's share code, created on first use (in the caller's transaction). */
-export async function shareCodeOf(executor: Executor, workspaceId: number, memberId: number, now = Date.now()): Promise<string> {
-  const existing = await executor
-    .selectFrom('share_codes')
-    .select('code')
-    .where('workspace_id', '=', workspaceId)
-    .where('member_id', '=', memberId)
-    .executeTakeFirst();
+/**
+ * The member's share code, created on first use (in the caller's transaction). `created`: the member was created in
+ * this transaction, so there is no code to look for yet.
+ */
+export async function shareCodeOf(
+  executor: Executor,
+  workspaceId: number,
+  memberId: number,
+  now = Date.now(),
+  created = false,
+): Promise<string> {
+  const existing = created
+    ? undefined
+    : await executor
+        .selectFrom('share_codes')
+        .select('code')
+        .where('workspace_id', '=', workspaceId)
+        .where('member_id', '=', memberId)
+        .executeTakeFirst();
   if (existing) return existing.code;
   for (let attempt = 0; ; attempt++) {
     const code = newLinkCode();
