@@ -210,9 +210,8 @@ export function createPetitionSigning({ db, clock, appSecret, publicUrl, writer 
     // each other, and the request waits for its batch once instead of queueing for the database before it too.
     const attempt = () =>
       writer.run(async ({ trx, counters }): Promise<SignResult> => {
-        if ((await recentSignatures(trx, ws, 'ip', meta.ip, since)) >= SIGN_VELOCITY.perIp) return { kind: 'limited' };
-        if (prefix && (await recentSignatures(trx, ws, 'phone_prefix', prefix, since)) >= SIGN_VELOCITY.perPrefix)
-          return { kind: 'limited' };
+        const recent = await recentSignatures(trx, ws, { ip: meta.ip, prefix, since });
+        if (recent.ip >= SIGN_VELOCITY.perIp || recent.prefix >= SIGN_VELOCITY.perPrefix) return { kind: 'limited' };
         return signIn(trx, counters, ctx, form, value, meta, prefix, now);
       });
     // Two submissions at once (a double tap, the same new number twice): the second sees what the first wrote.
@@ -235,13 +234,17 @@ export function createPetitionSigning({ db, clock, appSecret, publicUrl, writer 
     const ws = page.workspace.id;
     // The page's context may be a few seconds old (the public route keeps it briefly): the petition itself is read
     // again here, in the sign-up's transaction, so a closed petition or changed consent words count at once.
-    const action = await trx
-      .selectFrom('actions')
-      .selectAll()
-      .where('workspace_id', '=', ws)
-      .where('id', '=', page.action.id)
+    const current = await trx
+      .selectFrom('actions as a')
+      .leftJoin('communities as c', (join) => join.onRef('c.id', '=', 'a.community_id').on('c.archived_at', 'is', null))
+      .selectAll('a')
+      .select('c.id as live_community_id')
+      .where('a.workspace_id', '=', ws)
+      .where('a.id', '=', page.action.id)
       .executeTakeFirst();
-    if (action?.status !== 'published') return { kind: 'closed' };
+    if (current?.status !== 'published') return { kind: 'closed' };
+    // The petition's community, unless it was archived.
+    const { live_community_id: communityId, ...action } = current;
     const ctx: PetitionContext = { ...page, action, settings: settingsOf(action) };
     if (form.consent && form.wordingFingerprint !== wordingFingerprint(petitionConsentWording(ctx, meta.lang))) {
       return { kind: 'invalid', problems: { consent: { kind: 'wording_changed' } } };
@@ -346,25 +349,16 @@ export function createPetitionSigning({ db, clock, appSecret, publicUrl, writer 
     await recordActivities(trx, activities, now);
     counters.add('actions.taken_count', ws, action.id, 1, now);
 
-    if (action.community_id !== null) {
-      const community = await trx
-        .selectFrom('communities')
-        .select('id')
-        .where('workspace_id', '=', ws)
-        .where('id', '=', action.community_id)
-        .where('archived_at', 'is', null)
-        .executeTakeFirst();
-      if (community) {
-        await joinCommunities(trx, {
-          workspaceId: ws,
-          memberIds: [memberId],
-          communityIds: [community.id],
-          role: 'member',
-          source: 'petition',
-          at: now,
-          counters,
-        });
-      }
+    if (communityId !== null) {
+      await joinCommunities(trx, {
+        workspaceId: ws,
+        memberIds: [memberId],
+        communityIds: [communityId],
+        role: 'member',
+        source: 'petition',
+        at: now,
+        counters,
+      });
     }
 
     const phone = member.phone;

@@ -46,22 +46,27 @@ export async function findSignature(executor: Executor, workspaceId: number, act
     .executeTakeFirst();
 }
 
-/** Signatures of the last window from one address or one number prefix (the velocity limits). */
+/** Signatures of the last window from one address and from one number prefix (the velocity limits), in one query. */
 export async function recentSignatures(
   executor: Executor,
   workspaceId: number,
-  column: 'ip' | 'phone_prefix',
-  value: string,
-  since: number,
-): Promise<number> {
+  input: { ip: string; prefix: string | null; since: number },
+): Promise<{ ip: number; prefix: number }> {
+  const recent = (column: 'ip' | 'phone_prefix', value: string) =>
+    executor
+      .selectFrom('petition_signatures')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('workspace_id', '=', workspaceId)
+      .where(column, '=', value)
+      .where('created_at', '>', input.since);
   const row = await executor
-    .selectFrom('petition_signatures')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('workspace_id', '=', workspaceId)
-    .where(column, '=', value)
-    .where('created_at', '>', since)
+    .selectNoFrom(() => [
+      recent('ip', input.ip).as('ip'),
+      ...(input.prefix === null ? [] : [recent('phone_prefix', input.prefix).as('prefix')]),
+    ])
     .executeTakeFirstOrThrow();
-  return Number(row.n);
+  const counts = row as { ip: number | null; prefix?: number | null };
+  return { ip: Number(counts.ip ?? 0), prefix: Number(counts.prefix ?? 0) };
 }
 
 const DAY_MS = 86_400_000;
