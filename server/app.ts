@@ -23,6 +23,9 @@ import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { actionsRoutes } from './modules/actions/actions.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { createCallPageService } from './modules/calls/call-page.service.ts';
+import { callPatchWebhooks } from './modules/calls/call-patch.routes.ts';
+import { createCallPatchService } from './modules/calls/call-patch.service.ts';
+import { createCallPreview } from './modules/calls/call-preview.ts';
 import { callsRoutes } from './modules/calls/calls.routes.ts';
 import { createCallsService } from './modules/calls/calls.service.ts';
 import { communitiesRoutes } from './modules/communities/communities.routes.ts';
@@ -180,8 +183,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(eventPages({ rsvps: createRsvpService({ db, clock, appSecret: deps.appSecret, config }), clock, config }), {
     prefix: '/p',
   });
-  await app.register(callsRoutes({ calls: createCallsService({ db, clock, config }) }));
-  await app.register(callPages({ calls: createCallPageService({ db, clock, appSecret: deps.appSecret }), config }), { prefix: '/p' });
+  await app.register(callsRoutes({ calls: createCallsService({ db, clock, config }), preview: createCallPreview({ db, config }) }));
+  const callPage = createCallPageService({ db, clock, appSecret: deps.appSecret });
+  const callPatches = createCallPatchService({ db, clock, appSecret: deps.appSecret, config, calls: callPage });
+  await app.register(callPages({ calls: callPage, patches: callPatches, config }), { prefix: '/p' });
+  await app.register(callPatchWebhooks({ patches: callPatches, config }));
   await app.register(petitionsRoutes({ db, clock, config }));
   // Sign-ups arriving together share one commit (see db/group-commit.ts).
   const signups = createGroupCommit(db);

@@ -211,6 +211,13 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
     ).json();
     idsOfB.surveyId = surveyOfB.id;
     idsOfB.questionId = surveyOfB.questions[0].id;
+    idsOfB.sendId = (
+      await t.database.db
+        .insertInto('survey_sends')
+        .values({ workspace_id: wsB, survey_id: surveyOfB.id, audience: '{}', status: 'done', created_at: 0, updated_at: 0 })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     const campaignOfB = (
       await b.request({ method: 'POST', url: `/api/workspaces/${wsB}/p2p/campaigns`, payload: { ...P2P_CAMPAIGN, name: 'B turnout' } })
     ).json();
@@ -402,6 +409,7 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
       messages: await db.selectFrom('messages').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
       surveys: await db.selectFrom('surveys').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
       questions: await db.selectFrom('survey_questions').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      surveySends: await db.selectFrom('survey_sends').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
       campaigns: await db.selectFrom('p2p_campaigns').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
       contacts: await db.selectFrom('p2p_contacts').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
       conversations: await db.selectFrom('conversations').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),

@@ -7,6 +7,8 @@ import { createSimulatorAdapter, simulatorCredentials } from './sms/simulator.ts
 import { createSmppAdapter, smppCredentials } from './sms/smpp.ts';
 import { createTelnyxAdapter, TELNYX_BASE_URL, telnyxCredentials } from './sms/telnyx.ts';
 import { createTwilioAdapter, TWILIO_BASE_URL, twilioCredentials } from './sms/twilio.ts';
+import type { VoiceClient } from './voice/contract.ts';
+import { createTwilioVoice } from './voice/twilio.ts';
 
 // The only list of vendors. Everything else (the dashboard's forms, the dispatcher, webhook routes) reads this.
 
@@ -47,7 +49,12 @@ type ProviderBase = {
   defaultThroughput: number;
 };
 
-export type SmsProvider = ProviderBase & { channel: 'sms'; create: (config: AccountConfig, context: AdapterContext) => SmsAdapter };
+export type SmsProvider = ProviderBase & {
+  channel: 'sms';
+  create: (config: AccountConfig, context: AdapterContext) => SmsAdapter;
+  /** Places calls too (patch-through on call actions): the account's long codes and toll-free numbers can call members. */
+  voice?: (config: AccountConfig) => VoiceClient;
+};
 export type EmailProvider = ProviderBase & { channel: 'email'; create: (config: AccountConfig, context: AdapterContext) => EmailAdapter };
 export type Provider = SmsProvider | EmailProvider;
 
@@ -91,6 +98,8 @@ export const PROVIDERS: readonly Provider[] = [
         { baseUrl: baseUrlOf(config, TWILIO_BASE_URL), credentials: twilioCredentials.parse(config.credentials) },
         context,
       ),
+    voice: (config) =>
+      createTwilioVoice({ baseUrl: baseUrlOf(config, TWILIO_BASE_URL), credentials: twilioCredentials.parse(config.credentials) }),
   },
   {
     name: 'telnyx',

@@ -134,6 +134,7 @@ export type Database = {
   survey_responses: SurveyResponsesTable;
   survey_answers: SurveyAnswersTable;
   survey_tallies: SurveyTalliesTable;
+  survey_sends: SurveySendsTable;
   p2p_campaigns: P2pCampaignsTable;
   p2p_contacts: P2pContactsTable;
   conversations: ConversationsTable;
@@ -145,6 +146,7 @@ export type Database = {
   call_targets: CallTargetsTable;
   call_districts: CallDistrictsTable;
   call_logs: CallLogsTable;
+  call_patches: CallPatchesTable;
   event_shifts: EventShiftsTable;
   event_rsvps: EventRsvpsTable;
   share_codes: ShareCodesTable;
@@ -624,6 +626,36 @@ export type SurveyAnswersTable = {
 
 export type SurveyTalliesTable = { workspace_id: number; survey_id: number; question_id: number; value: string; count: Generated<number> };
 
+export type SurveySendStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** Staff sending a survey by SMS: carried out by the surveys.send job, batch by batch in member id order. */
+export type SurveySendsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  survey_id: number;
+  /** JSON: { memberIds, communityIds, tags } */
+  audience: string;
+  sender_id: number | null;
+  status: SurveySendStatus;
+  /** Members up to this id are done: a retried run resumes after it. */
+  last_member_id: Generated<number>;
+  /** Members in the audience when the send was made (members chosen by id included, found or not). */
+  total: Generated<number>;
+  processed: Generated<number>;
+  started_count: Generated<number>;
+  skipped_no_consent: Generated<number>;
+  skipped_already_started: Generated<number>;
+  skipped_already_completed: Generated<number>;
+  skipped_not_found: Generated<number>;
+  skipped_frequency_cap: Generated<number>;
+  error: string | null;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+};
+
 // ── Peer-to-peer campaigns ───────────────────────────────────────────────
 
 export type P2pCampaignStatus = 'draft' | 'loading' | 'active' | 'paused' | 'closed';
@@ -793,6 +825,38 @@ export type CallLogsTable = {
   target_name: string;
   target_key: string;
   outcome: CallOutcome;
+  created_at: number;
+};
+
+/** A member's request to be called and connected to a target through the voice provider (patch-through). */
+export type CallPatchesTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  action_id: number;
+  member_id: number;
+  channel_account_id: number | null;
+  /** SHA-256 of the random token in the provider's webhook URLs. */
+  token_hash: string;
+  target_id: number | null;
+  target_name: string;
+  target_title: string;
+  target_district: string;
+  /** E.164: the number dialed. */
+  target_phone: string;
+  target_key: string;
+  from_number: string;
+  lang: string;
+  provider_call_id: string | null;
+  error: string | null;
+  answered_at: number | null;
+  dial_status: string | null;
+  dial_duration: number | null;
+  /** Written once, by the first result callback. */
+  outcome: CallOutcome | null;
+  call_status: string | null;
+  ended_at: number | null;
+  ip: string | null;
+  phone_prefix: string | null;
   created_at: number;
 };
 

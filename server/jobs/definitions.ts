@@ -8,6 +8,7 @@ import { createImportRunJob } from '../modules/imports/import.job.ts';
 import { createBroadcastExpandJob } from '../modules/messaging/expand.job.ts';
 import { createProcessInboundJob } from '../modules/messaging/inbound.job.ts';
 import { createP2pLoadJob } from '../modules/p2p/p2p-load.job.ts';
+import { createSurveySendJob } from '../modules/surveys/survey-send.job.ts';
 import { createJobsMaintenanceJob } from './maintenance.ts';
 import { createJobRegistry } from './registry.ts';
 
@@ -21,6 +22,7 @@ export function createAppJobRegistry(deps: { db: Db; clock: Clock; appSecret: st
     createProcessInboundJob(deps),
     createBroadcastExpandJob(deps),
     createP2pLoadJob(deps),
+    createSurveySendJob(deps),
     createEventRemindersJob(deps),
   ]);
 }

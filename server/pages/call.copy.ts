@@ -27,12 +27,27 @@ type CallCopy = {
   problem: (p: CallProblem) => string;
   targetsTitle: (n: number) => string;
   targetsLead: string;
+  /** The dashboard's phone preview: the note on top, the heading of the sample people to call, sample words. */
+  preview: string;
+  previewTargets: (postalCode: string | null) => string;
+  previewSample: { firstName: string; lastName: string; postalCode: string; target: string };
   call: (name: string) => string;
   script: string;
   howDidItGo: (name: string) => string;
   outcome: Record<CallOutcome, string>;
   loggedAs: (outcome: string) => string;
   loggedNote: (name: string, outcome: string) => string;
+  callMe: string;
+  callMePhone: string;
+  callMeHint: (name: string) => string;
+  callingTitle: string;
+  calling: (from: string, name: string) => string;
+  callingFallback: (name: string) => string;
+  callFailed: string;
+  callMeOffTitle: string;
+  callMeOff: string;
+  callMeLimitedTitle: string;
+  callMeLimited: string;
   thanksTitle: (name: string | null) => string;
   thanks: string;
   nextStep: string;
@@ -77,6 +92,8 @@ const en: CallCopy = {
         return `Use at most ${p.max} characters.`;
       case 'invalid_phone':
         return 'This is not a phone number we recognise. Check the digits and the area code.';
+      case 'landline':
+        return 'This looks like a landline. Please give a mobile number.';
       case 'other_country':
         return `Sorry, this campaign is for numbers in ${countryName(p.country, 'en')}.`;
       case 'invalid_postal_code':
@@ -89,12 +106,27 @@ const en: CallCopy = {
   },
   targetsTitle: (n) => (n === 1 ? 'Your call' : `Your ${n} calls`),
   targetsLead: 'Tap a number to call. Read the script (in your own words is best), then tell us how it went.',
+  preview: 'Preview: this is how the page looks on a phone. Below the form, the people to call as a member will see them.',
+  previewTargets: (postalCode) => (postalCode ? `Then, who to call (for example, for ${postalCode})` : 'Then, who to call'),
+  previewSample: { firstName: '[first name]', lastName: '[last name]', postalCode: '[postal code]', target: '[their representative]' },
   call: (name) => `Call ${name}`,
   script: 'What to say',
   howDidItGo: (name) => `How did your call to ${name} go?`,
   outcome: { reached: 'I talked to someone', voicemail: 'I left a voicemail', busy: 'The line was busy', no_answer: 'No answer' },
   loggedAs: (o) => `Logged: ${o}. Called again? Tell us how it went.`,
   loggedNote: (name, o) => `Thank you! We logged your call to ${name}: ${o}.`,
+  callMe: 'Call me and connect me',
+  callMePhone: 'Your mobile number',
+  callMeHint: (name) => `Or we call you and connect you to ${name}, and log how it went.`,
+  callingTitle: 'We’re calling you now',
+  calling: (from, name) => `Answer the call from ${from}: we will connect you to ${name}. We log how it went for you.`,
+  callingFallback: (name) => `No call within a minute? Call ${name} yourself:`,
+  callFailed: 'We could not call you just now. Please call the number yourself, then tell us how it went.',
+  callMeOffTitle: 'We cannot call you right now',
+  callMeOff: 'Calling you is not available for this campaign right now. Please call the number yourself.',
+  callMeLimitedTitle: 'Please wait a little',
+  callMeLimited:
+    'Too many calls were asked for from your connection or for this number. Please try again in an hour, or call the number yourself.',
   thanksTitle: (name) => (name ? `Thank you, ${name}!` : 'Thank you!'),
   thanks: 'Every call is counted and read. Your voice makes a difference.',
   nextStep: 'Next step',
@@ -139,6 +171,8 @@ const es: CallCopy = {
         return `Usa como máximo ${p.max} caracteres.`;
       case 'invalid_phone':
         return 'No reconocemos este número. Revisa los dígitos y el código de área.';
+      case 'landline':
+        return 'Parece un teléfono fijo. Danos un número de celular.';
       case 'other_country':
         return `Lo sentimos, esta campaña es para números de ${countryName(p.country, 'es')}.`;
       case 'invalid_postal_code':
@@ -151,6 +185,9 @@ const es: CallCopy = {
   },
   targetsTitle: (n) => (n === 1 ? 'Tu llamada' : `Tus ${n} llamadas`),
   targetsLead: 'Toca un número para llamar. Lee el guion (mejor con tus propias palabras) y luego cuéntanos cómo te fue.',
+  preview: 'Vista previa: así se ve la página en un teléfono. Debajo del formulario, a quién llamar tal como lo verá un miembro.',
+  previewTargets: (postalCode) => (postalCode ? `Después, a quién llamar (por ejemplo, para ${postalCode})` : 'Después, a quién llamar'),
+  previewSample: { firstName: '[nombre]', lastName: '[apellido]', postalCode: '[código postal]', target: '[su representante]' },
   call: (name) => `Llamar a ${name}`,
   script: 'Qué decir',
   howDidItGo: (name) => `¿Cómo te fue con la llamada a ${name}?`,
@@ -162,6 +199,18 @@ const es: CallCopy = {
   },
   loggedAs: (o) => `Registrado: ${o}. ¿Llamaste de nuevo? Cuéntanos cómo te fue.`,
   loggedNote: (name, o) => `¡Gracias! Registramos tu llamada a ${name}: ${o}.`,
+  callMe: 'Llámame y conéctame',
+  callMePhone: 'Tu número de celular',
+  callMeHint: (name) => `O te llamamos y te conectamos con ${name}, y registramos cómo te fue.`,
+  callingTitle: 'Te estamos llamando',
+  calling: (from, name) => `Contesta la llamada del ${from}: te conectaremos con ${name}. Registramos cómo te fue.`,
+  callingFallback: (name) => `¿No recibes la llamada en un minuto? Llama tú a ${name}:`,
+  callFailed: 'No pudimos llamarte ahora. Llama tú al número y luego cuéntanos cómo te fue.',
+  callMeOffTitle: 'No podemos llamarte ahora',
+  callMeOff: 'Por ahora no podemos llamarte para esta campaña. Llama tú al número, por favor.',
+  callMeLimitedTitle: 'Espera un poco',
+  callMeLimited:
+    'Se pidieron demasiadas llamadas desde tu conexión o para este número. Inténtalo de nuevo en una hora o llama tú al número.',
   thanksTitle: (name) => (name ? `¡Gracias, ${name}!` : '¡Gracias!'),
   thanks: 'Cada llamada se cuenta y se escucha. Tu voz hace la diferencia.',
   nextStep: 'Siguiente paso',

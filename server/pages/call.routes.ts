@@ -10,11 +10,12 @@ import {
   callWordingFingerprint,
   type KnownMember,
 } from '../modules/calls/call-page.service.ts';
+import type { CallPatchService } from '../modules/calls/call-patch.service.ts';
 import { CALL_COPY } from './call.copy.ts';
-import { type CallUrls, callFormPage, callMessagePage, callTargetsPage } from './call.pages.ts';
+import { type CallUrls, callConnectingPage, callFormPage, callMessagePage, callTargetsPage } from './call.pages.ts';
 import { type Lang, pickLang } from './i18n.ts';
 
-type Deps = { calls: CallPageService; config: Pick<Config, 'publicUrl'> };
+type Deps = { calls: CallPageService; patches: CallPatchService; config: Pick<Config, 'publicUrl'> };
 type Params = { workspaceSlug: string; slug: string };
 type FormBody = Record<string, unknown> | undefined;
 
@@ -41,7 +42,7 @@ function send(reply: FastifyReply, status: number, page: string, cache: 'no-stor
 }
 
 /** The public call-your-representative pages under /p/<workspace>/call/<slug>: form → people to call → outcomes. */
-export function callPages({ calls, config }: Deps): FastifyPluginAsync {
+export function callPages({ calls, patches, config }: Deps): FastifyPluginAsync {
   return async (app) => {
     const query = (request: FastifyRequest) => (request.query as Record<string, unknown> | undefined) ?? {};
     const langOf = (request: FastifyRequest, body?: FormBody) =>
@@ -54,6 +55,7 @@ export function callPages({ calls, config }: Deps): FastifyPluginAsync {
       return {
         form: `${base}?lang=${lang}`,
         outcome: `${base}/outcome?lang=${lang}`,
+        connect: `${base}/connect?lang=${lang}`,
         canonical: `${config.publicUrl}${base}`,
         otherLanguage: `${base}?lang=${CALL_COPY[lang].otherLanguage.lang}`,
         next: next ? { href: `${actionPath(ctx.workspace_slug, next)}?${nextQuery}`, title: next.title } : null,
@@ -155,7 +157,7 @@ export function callPages({ calls, config }: Deps): FastifyPluginAsync {
       }
       // The thank-you's next step carries the member's link token, so its page opens prefilled.
       const withNext = await urlsOf(ctx, lang, calls.linkToken(ctx, result.member.id));
-      return send(reply, 200, callTargetsPage({ ctx, lang, urls: withNext, ...result }));
+      return send(reply, 200, callTargetsPage({ ctx, lang, urls: withNext, ...result, callMe: await patches.available(ctx) }));
     });
 
     app.post('/:workspaceSlug/call/:slug/outcome', postOptions, async (request, reply) => {
@@ -182,7 +184,55 @@ export function callPages({ calls, config }: Deps): FastifyPluginAsync {
       if (result.kind === 'expired') return message(reply, 400, lang, t.expiredTitle, t.expired, startAgain);
       if (result.kind === 'unknown_target') return message(reply, 400, lang, t.errorTitle, t.badRequest, startAgain);
       const withNext = await urlsOf(ctx, lang, calls.linkToken(ctx, result.member.id));
-      return send(reply, 200, callTargetsPage({ ctx, lang, urls: withNext, ...result, justLogged: result.target }));
+      const callMe = await patches.available(ctx);
+      return send(reply, 200, callTargetsPage({ ctx, lang, urls: withNext, ...result, justLogged: result.target, callMe }));
+    });
+
+    // Patch-through: "call me and connect me" beside a person to call. The provider calls the member, and the outcome
+    // is logged from its result (server/modules/calls/call-patch.service.ts).
+    app.post('/:workspaceSlug/call/:slug/connect', postOptions, async (request, reply) => {
+      const body = request.body as FormBody;
+      const lang = langOf(request, body);
+      const ctx = await context(request);
+      if (!ctx) return notFound(reply, lang);
+      const t = CALL_COPY[lang];
+      if (ctx.status !== 'published') return message(reply, 410, lang, t.closedTitle, t.closed, { organization: ctx.workspace_name });
+      const urls = await urlsOf(ctx, lang, '');
+      const startAgain = { organization: ctx.workspace_name, link: { href: urls.form, label: t.startAgain } };
+      const targetId = Number(str(body, 'target'));
+      if (!Number.isSafeInteger(targetId) || targetId < 1 || str(body, 'website').trim() !== '') {
+        return message(reply, 400, lang, t.errorTitle, t.badRequest, startAgain);
+      }
+      const result = await patches.requestCall(
+        ctx,
+        { token: str(body, 't'), postalCode: str(body, 'postalCode'), targetId, phone: str(body, 'phone') },
+        { lang, ip: request.ip },
+      );
+      switch (result.kind) {
+        case 'expired':
+          return message(reply, 400, lang, t.expiredTitle, t.expired, startAgain);
+        case 'unknown_target':
+          return message(reply, 400, lang, t.errorTitle, t.badRequest, startAgain);
+        case 'unavailable':
+          return message(reply, 409, lang, t.callMeOffTitle, t.callMeOff, startAgain);
+        case 'limited':
+          return message(reply, 429, lang, t.callMeLimitedTitle, t.callMeLimited, { organization: ctx.workspace_name });
+        case 'invalid': {
+          const withNext = await urlsOf(ctx, lang, calls.linkToken(ctx, result.member.id));
+          const callMeError = { targetId: result.target.id, phone: result.phone, problem: result.problem };
+          return send(reply, 400, callTargetsPage({ ctx, lang, urls: withNext, ...result, callMe: true, callMeError }));
+        }
+        case 'failed': {
+          request.log.warn(
+            { accountId: result.reason.accountId, kind: result.reason.kind, code: result.reason.code },
+            'patch-through: the provider did not take the call',
+          );
+          const withNext = await urlsOf(ctx, lang, calls.linkToken(ctx, result.member.id));
+          return send(reply, 503, callTargetsPage({ ctx, lang, urls: withNext, ...result, callMe: true, notice: t.callFailed }));
+        }
+        case 'calling':
+          return send(reply, 200, callConnectingPage({ ctx, lang, urls, target: result.target, from: result.from }));
+      }
     });
   };
 }

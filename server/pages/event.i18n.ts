@@ -34,6 +34,8 @@ type EventCopy = {
   errorSummary: string;
   problem: (problem: RsvpProblem, shiftLabel: (id: number) => string) => string;
   closedNote: string;
+  /** Above the dashboard's phone preview of the page (drafts too). */
+  preview: string;
   addToCalendar: string;
   goingTitle: string;
   going: (name: string | null) => string;
@@ -124,6 +126,7 @@ const en: EventCopy = {
     }
   },
   closedNote: 'RSVPs for this event are closed.',
+  preview: 'Preview: this is how the page looks on a phone.',
   addToCalendar: 'Add to calendar',
   goingTitle: 'You’re going!',
   going: (name) => `${name ? `Thank you, ${name}. ` : 'Thank you. '}Here is what you signed up for:`,
@@ -214,6 +217,7 @@ const es: EventCopy = {
     }
   },
   closedNote: 'Ya no se aceptan confirmaciones para este evento.',
+  preview: 'Vista previa: así se ve la página en un teléfono.',
   addToCalendar: 'Añadir al calendario',
   goingTitle: '¡Confirmado!',
   going: (name) => `${name ? `Gracias, ${name}. ` : 'Gracias. '}Esto es lo que elegiste:`,

@@ -135,6 +135,8 @@ export function eventPage(input: {
   problems?: Partial<Record<RsvpField, RsvpProblem>>;
   /** The member's token from a tracked link, carried to the POST. */
   gsm?: string;
+  /** The dashboard's phone preview: a note on top, and the form shown whatever the status (it posts nowhere). */
+  preview?: boolean;
 }): string {
   const { ctx, lang, urls, now } = input;
   const t = EVENT_COPY[lang];
@@ -142,7 +144,7 @@ export function eventPage(input: {
   const problems = input.problems ?? {};
   const order: RsvpField[] = ['shifts', 'firstName', 'phone', 'email', 'friendPhone', 'consent'];
   const firstProblem = order.find((f) => problems[f]);
-  const open = ctx.action.status === 'published' && ctx.shifts.some((s) => choosable(s, now));
+  const open = (ctx.action.status === 'published' || input.preview === true) && ctx.shifts.some((s) => choosable(s, now));
   const chosen = new Set(
     values.shiftIds.length > 0
       ? values.shiftIds
@@ -225,6 +227,7 @@ ${problems.consent ? html`<p class="err" id="consent-error">${t.problem(problems
     : html`<p class="note" role="status">${t.closedNote}</p>`;
 
   const body = html`${header(ctx, ctx.action.title)}
+${input.preview ? html`<p class="note sim" role="note">${t.preview}</p>` : ''}
 ${ctx.settings.hostName ? html`<p class="hint">${t.hostedBy(ctx.settings.hostName)}</p>` : ''}
 ${ctx.action.summary.trim() ? html`<p><strong>${ctx.action.summary}</strong></p>` : ''}
 <h2>${t.when}</h2>
@@ -234,7 +237,10 @@ ${ctx.action.description.trim() ? paragraphs(ctx.action.description) : ''}
 ${form}
 ${footer(lang, urls)}`;
   const meta = og(ctx, lang, urls, now);
-  return document({ lang, title: ctx.action.title, description: meta.description, og: meta }, body);
+  return document(
+    { lang, title: ctx.action.title, description: meta.description, og: meta, ...(input.preview ? { noindex: true } : {}) },
+    body,
+  );
 }
 
 const statusText = (status: RsvpStatus, lang: Lang) => {

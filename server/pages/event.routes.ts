@@ -49,6 +49,21 @@ function send(reply: FastifyReply, status: number, page: string, cache: 'no-stor
   return reply.send(page);
 }
 
+/** The addresses an event's pages link to, in one language. */
+export function eventUrls(ctx: EventContext, lang: Lang, publicUrl: string): EventUrls {
+  const base = actionPath(ctx.workspace.slug, ctx.action);
+  const q = `?lang=${lang}`;
+  return {
+    page: `${base}${q}`,
+    canonical: `${publicUrl}${base}`,
+    otherLanguage: `${base}?lang=${EVENT_COPY[lang].otherLanguage.lang}`,
+    checkIn: `${base}/check-in${q}`,
+    cancel: `${base}/cancel${q}`,
+    ics: (shiftId) => `${base}/${shiftId}.ics`,
+    mine: (token) => `${base}/rsvp?t=${encodeURIComponent(token)}&lang=${lang}`,
+  };
+}
+
 /** An event's public pages under /p/<workspace>/event/<slug>: the page and RSVP, calendar files, the member's page, check-in. */
 export function eventPages({ rsvps, clock, config }: Deps): FastifyPluginAsync {
   return async (app) => {
@@ -56,19 +71,7 @@ export function eventPages({ rsvps, clock, config }: Deps): FastifyPluginAsync {
     const langOf = (request: FastifyRequest, body?: FormBody) =>
       pickLang(str(body, 'lang') || query(request).lang, request.headers['accept-language']);
 
-    const urlsOf = (ctx: EventContext, lang: Lang): EventUrls => {
-      const base = actionPath(ctx.workspace.slug, ctx.action);
-      const q = `?lang=${lang}`;
-      return {
-        page: `${base}${q}`,
-        canonical: `${config.publicUrl}${base}`,
-        otherLanguage: `${base}?lang=${EVENT_COPY[lang].otherLanguage.lang}`,
-        checkIn: `${base}/check-in${q}`,
-        cancel: `${base}/cancel${q}`,
-        ics: (shiftId) => `${base}/${shiftId}.ics`,
-        mine: (token) => `${base}/rsvp?t=${encodeURIComponent(token)}&lang=${lang}`,
-      };
-    };
+    const urlsOf = (ctx: EventContext, lang: Lang): EventUrls => eventUrls(ctx, lang, config.publicUrl);
 
     const notFound = (reply: FastifyReply, lang: Lang) =>
       send(reply, 404, messagePage({ lang, title: COPY[lang].notFoundTitle, text: COPY[lang].notFound }));

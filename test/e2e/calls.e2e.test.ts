@@ -5,9 +5,9 @@ import { builtDashboard, capture, launchChromium } from '../helpers/browser.ts';
 import { testDialects } from '../helpers/db.ts';
 
 // Call your representative in headless Chromium against the real app: an organizer imports officials and postal codes
-// (a bad file is refused line by line), writes and publishes a call; a member on a phone opens the page, enters a ZIP
-// code, gets tap-to-call buttons with the script, logs how each call went and lands on the thank-you; the results
-// page counts the calls.
+// (a bad file is refused line by line), writes a call (the phone preview shows the script as last saved) and publishes
+// it; a member on a phone opens the page, enters a ZIP code, gets tap-to-call buttons with the script, logs how each
+// call went and lands on the thank-you; the results page counts the calls.
 
 const POLL = { timeout: 15_000 };
 const OFFICIALS = `name,title,office,district,phone,party
@@ -109,6 +109,21 @@ describe.each(testDialects())('calls in a browser (%s)', (dialect) => {
     await page.getByRole('button', { name: 'Create draft' }).click();
     await page.waitForURL(/\/actions\/calls\/\d+$/);
     callId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    // Beside the editor, the page on a phone: the officials of a sample ZIP code with the script filled in.
+    const preview = page.frameLocator('iframe[data-preview]');
+    await preview.getByRole('heading', { level: 1, name: 'Fund the bus lanes' }).waitFor();
+    await preview.getByText('Hi Representative Maria Lopez, I am [first name] from 78701. Please fund the bus lanes.').waitFor();
+    // Saving shows the change there.
+    const script = page.getByRole('textbox', { name: 'Call script' });
+    await script.fill(`${await script.inputValue()} Thank you for your time.`);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Call saved').waitFor();
+    await preview
+      .getByText('Hi Senator Sam Carter, I am [first name] from 78701. Please fund the bus lanes. Thank you for your time.')
+      .waitFor();
+    const frame = await (await page.locator('iframe[data-preview]').elementHandle())?.contentFrame();
+    expect(await frame?.evaluate(() => window.innerWidth)).toBeLessThanOrEqual(375);
+    await screenshot(page, 'call-draft-preview.png');
     await page.getByRole('button', { name: 'Publish' }).click();
     await page.getByRole('button', { name: 'Close' }).waitFor();
     publicPath = (await page.getByRole('link', { name: /\/p\/groundswell-demo\/call\// }).textContent())?.trim() ?? '';

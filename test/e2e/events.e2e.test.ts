@@ -9,7 +9,8 @@ import { testDialects } from '../helpers/db.ts';
 
 // Events in headless Chromium against the real app: a member opens an event's page on a phone, RSVPs to a shift with a
 // friend, lands on the confirmation with its calendar link; a day later (the test clock jumps) the worker queues the
-// day-before reminder, and the organizer sees it on the simulator's phone and checks the member in at the door.
+// day-before reminder, and the organizer sees it on the simulator's phone and checks the member in at the door. An
+// organizer writes a new event and sees the draft's page in the phone preview beside the editor, as last saved.
 
 const POLL = { timeout: 15_000 };
 const PHONE_VIEWPORT = { width: 390, height: 844 };
@@ -168,19 +169,6 @@ describe.each(testDialects())('events in a browser (%s)', (dialect) => {
     await page.getByRole('table', { name: 'RSVPs' }).getByText('Marisol').waitFor();
     await screenshot(page, 'event-rsvps.png');
 
-    // A new event from the dashboard: a draft with one shift.
-    await page.goto(`${origin}/w/${t.demo.workspaceId}/actions/events/new`);
-    await page.getByRole('textbox', { name: 'Title' }).fill('Letter-writing night');
-    await page.getByRole('textbox', { name: 'Place' }).fill('Café Azul');
-    await page.getByRole('textbox', { name: 'Date' }).fill('2030-03-14');
-    await page.getByRole('textbox', { name: 'Capacity' }).fill('20');
-    await screenshot(page, 'event-editor.png');
-    await page.getByRole('button', { name: 'Create draft' }).click();
-    await page.waitForURL(/\/actions\/events\/\d+$/);
-    await page.getByRole('button', { name: 'Publish' }).click();
-    await page.getByText('Published: the page takes RSVPs.').waitFor();
-    const drafted = await call<{ events: { title: string; status: string; capacity: number | null }[] }>('GET', '/events', 200);
-    expect(drafted.events[0]).toMatchObject({ title: 'Letter-writing night', status: 'published', capacity: 20 });
     await context.close();
 
     // At the door, on a phone: an hour before the ride.
@@ -208,6 +196,46 @@ describe.each(testDialects())('events in a browser (%s)', (dialect) => {
 
     const attended = await t.database.db.selectFrom('activities').select('type').where('type', '=', 'attended').execute();
     expect(attended).toHaveLength(1);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('an organizer writes a new event, sees the draft in the phone preview as saved, and publishes it', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${origin}/login`);
+    await page.getByRole('textbox', { name: 'Email' }).fill(t.demo.email);
+    await page.getByRole('textbox', { name: 'Password' }).fill(t.demo.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${origin}/w/${t.demo.workspaceId}`);
+
+    // A new event from the dashboard: a draft with one shift.
+    await page.goto(`${origin}/w/${t.demo.workspaceId}/actions/events/new`);
+    await page.getByRole('textbox', { name: 'Title' }).fill('Letter-writing night');
+    await page.getByRole('textbox', { name: 'Place' }).fill('Café Azul');
+    await page.getByRole('textbox', { name: 'Date' }).fill('2030-03-14');
+    await page.getByRole('textbox', { name: 'Capacity' }).fill('20');
+    await screenshot(page, 'event-editor.png');
+    await page.getByRole('button', { name: 'Create draft' }).click();
+    await page.waitForURL(/\/actions\/events\/\d+$/);
+    // Beside the editor, the draft's page as members will see it on a phone; saving shows the change there.
+    const preview = page.frameLocator('iframe[data-preview]');
+    await preview.getByRole('heading', { level: 1, name: 'Letter-writing night' }).waitFor();
+    await page.getByRole('textbox', { name: 'Title' }).fill('Letter-writing night at Café Azul');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('Event saved.').waitFor();
+    await preview.getByRole('heading', { level: 1, name: 'Letter-writing night at Café Azul' }).waitFor();
+    await preview.getByText('20 spots left').first().waitFor();
+    await preview.getByRole('button', { name: 'RSVP' }).waitFor();
+    const frame = await (await page.locator('iframe[data-preview]').elementHandle())?.contentFrame();
+    expect(await frame?.evaluate(() => window.innerWidth)).toBeLessThanOrEqual(375);
+    await screenshot(page, 'event-draft-preview.png');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page.getByText('Published: the page takes RSVPs.').waitFor();
+    const drafted = await call<{ events: { title: string; status: string; capacity: number | null }[] }>('GET', '/events', 200);
+    expect(drafted.events[0]).toMatchObject({ title: 'Letter-writing night at Café Azul', status: 'published', capacity: 20 });
+    await context.close();
     expect(pageErrors).toEqual([]);
   });
 });

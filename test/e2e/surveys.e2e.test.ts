@@ -153,9 +153,18 @@ describe.each(testDialects())('surveys in a browser (%s)', (dialect) => {
     await dialog.getByRole('combobox', { name: 'Communities' }).click();
     await page.getByRole('option', { name: 'Transit riders' }).click();
     await dialog.getByRole('button', { name: 'Send', exact: true }).click();
-    await expect.poll(() => dialog.getByTestId('send-result').textContent(), POLL).toContain('Started 3, skipped 0');
+    // The send runs in the background; the dialog follows it to the end.
+    await expect.poll(() => dialog.getByTestId('send-progress').textContent(), POLL).toBe('3 of 3 members: 3 started, 0 skipped');
+    await dialog.getByText('Sent', { exact: true }).waitFor();
     await screenshot('survey-send.png');
     await dialog.getByRole('button', { name: 'Done' }).click();
+    // Opened again: a new send can be made, and the one made is listed below.
+    await page.getByRole('button', { name: 'Send to members…' }).click();
+    const history = page.getByRole('dialog', { name: 'Send to members' }).getByRole('table', { name: 'Earlier sends' });
+    await expect.poll(() => history.locator('tbody tr').count(), POLL).toBe(1);
+    expect(await history.locator('tbody tr').first().textContent()).toMatch(/Transit riders.*Sent3/);
+    await screenshot('survey-send-history.png');
+    await page.getByRole('dialog', { name: 'Send to members' }).getByRole('button', { name: 'Cancel' }).click();
 
     await page.getByRole('tab', { name: 'Results' }).click();
     const started = page.locator('[data-counter="started"]');
@@ -195,5 +204,5 @@ describe.each(testDialects())('surveys in a browser (%s)', (dialect) => {
     await page.getByText('Members have answered').waitFor();
     expect(await page.getByRole('button', { name: 'Add question' }).count()).toBe(0);
     expect(pageErrors).toEqual([]);
-  });
+  }, 90_000);
 });

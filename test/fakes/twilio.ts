@@ -5,6 +5,11 @@ import { startFakeServer } from './http-server.ts';
 // A localhost stand-in for Twilio's Messages API, speaking its wire protocol: form-encoded sends with basic auth,
 // JSON answers and errors, and status callbacks / inbound texts signed with X-Twilio-Signature. It keeps counters
 // and only the last `keep` messages, so a benchmark can push thousands of sends per second through it.
+//
+// It also plays Twilio Programmable Voice's Calls resource: POST Calls.json is answered 201 (status "queued"), then
+// the call runs by itself as Twilio runs it: the member answers, the fake fetches the call's Url (signed POST), reads
+// the TwiML (what <Say> says, which <Number> <Dial> dials), posts the <Dial> action URL with the result the test chose
+// (DialCallStatus, DialCallDuration), reads that TwiML too, and posts the StatusCallback when the call has ended.
 
 export type TwilioFailure = {
   /** HTTP status of the refusal (400, 401, 429, 500, 503, …). */
@@ -33,7 +38,40 @@ export type FakeTwilioMessage = {
   receivedAt: number;
 };
 
-export type CallbackRecord = { kind: 'status' | 'inbound'; url: string; messageStatus: string | null; status: number | null };
+export type CallbackRecord = { kind: 'status' | 'inbound' | 'voice'; url: string; messageStatus: string | null; status: number | null };
+
+/** How the leg to the number <Dial> dials ends (DialCallStatus), and how long it talked (DialCallDuration, seconds). */
+export type FakeDialOutcome = { status: 'completed' | 'answered' | 'busy' | 'no-answer' | 'failed' | 'canceled'; durationSeconds?: number };
+
+/** A call placed through POST Calls.json, and what happened on it so far. */
+export type FakeTwilioCall = {
+  sid: string;
+  accountSid: string;
+  to: string;
+  from: string;
+  url: string;
+  method: 'GET' | 'POST';
+  statusCallback: string | null;
+  statusCallbackEvents: string[];
+  authorization: string | null;
+  receivedAt: number;
+  /** Our answer webhook's HTTP status (null: no answer, or the member did not pick up). */
+  answerStatus: number | null;
+  /** What <Say> said to the member, in order, across every TwiML document of the call. */
+  said: string[];
+  /** The number <Dial> dialed, and the attributes it was dialed with. */
+  dialed: string | null;
+  dialCallerId: string | null;
+  dialAction: string | null;
+  /** The dial result the fake reported to the action URL, and our endpoint's HTTP status. */
+  dialResult: { status: FakeDialOutcome['status']; durationSeconds: number } | null;
+  dialActionStatus: number | null;
+  /** The StatusCallback's CallStatus and our endpoint's HTTP status. */
+  endStatus: string | null;
+  statusCallbackStatus: number | null;
+  /** The call has run to its end. */
+  done: boolean;
+};
 
 export type FakeTwilioOptions = {
   accountSid?: string;
@@ -56,6 +94,8 @@ export type FakeTwilio = {
   messages: FakeTwilioMessage[];
   /** The last `keep` callbacks posted, with the status code our endpoint answered (null: no answer). */
   callbacks: CallbackRecord[];
+  /** The last `keep` calls placed, oldest first. */
+  calls: FakeTwilioCall[];
   stats: { requests: number; accepted: number; refused: number; dropped: number; callbacks: number; acknowledged: number };
   latencyMs: number;
   autoDeliver: boolean;
@@ -80,7 +120,13 @@ export type FakeTwilio = {
     body: string,
     options?: { mediaUrls?: string[]; url?: string },
   ): Promise<{ sid: string; status: number | null }>;
-  /** Resolves when every callback in flight has been answered. */
+  /** The result <Dial> reports for calls to `number` (null: the default, completed after 42 seconds). */
+  dialOutcomeFor(number: string, outcome: FakeDialOutcome | null): void;
+  /** Calls to `to` are not picked up by the member: no TwiML is fetched; the StatusCallback reports this status. */
+  memberOutcomeFor(to: string, status: 'busy' | 'no-answer' | 'failed' | null): void;
+  /** Posts a call's <Dial> action request again, exactly as before (a Twilio retry); resolves to our endpoint's status. */
+  replayDialAction(sid: string): Promise<number | null>;
+  /** Resolves when every callback in flight has been answered (calls run to their end). */
   idle(): Promise<void>;
   close(): Promise<void>;
 };
@@ -249,9 +295,218 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     if (fake.autoDeliver) void track(deliverMessage(message, outcomes.get(to) ?? 'delivered'));
   };
 
+  // ── Programmable Voice ──────────────────────────────────────────────────
+
+  const dialOutcomes = new Map<string, FakeDialOutcome>();
+  const memberOutcomes = new Map<string, 'busy' | 'no-answer' | 'failed'>();
+  const callsBySid = new Map<string, FakeTwilioCall>();
+  const dialRequests = new Map<string, { url: string; method: 'GET' | 'POST'; params: Record<string, string> }>();
+  const newCallSid = () => {
+    sequence += 1;
+    return `CA${sidPrefix}${sequence.toString(16).padStart(20, '0')}`;
+  };
+
+  /** Posts (or GETs) a signed voice webhook as Twilio does; resolves to our status and the TwiML we answered. */
+  const voiceRequest = async (
+    url: string,
+    method: 'GET' | 'POST',
+    params: Record<string, string>,
+  ): Promise<{ status: number | null; body: string }> => {
+    fake.stats.callbacks += 1;
+    let status: number | null = null;
+    let body = '';
+    try {
+      // A GET is signed over the full URL with its query and no body parameters.
+      const target = method === 'GET' ? `${url}${url.includes('?') ? '&' : '?'}${new URLSearchParams(params).toString()}` : url;
+      const response = await fetch(target, {
+        method,
+        headers: {
+          'x-twilio-signature': twilioSignature(authToken, target, method === 'GET' ? {} : params),
+          ...(method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        },
+        ...(method === 'POST' ? { body: new URLSearchParams(params).toString() } : {}),
+        signal: AbortSignal.timeout(15_000),
+      });
+      body = await response.text();
+      status = response.status;
+      if (status >= 200 && status < 300) fake.stats.acknowledged += 1;
+    } catch {
+      status = null;
+    }
+    remember(fake.callbacks, { kind: 'voice', url, messageStatus: params.CallStatus ?? null, status });
+    return { status, body };
+  };
+
+  const unescapeXml = (text: string) =>
+    text
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&');
+  const attributesOf = (tag: string) =>
+    Object.fromEntries([...tag.matchAll(/([A-Za-z]+)="([^"]*)"/g)].map((m) => [m[1] ?? '', unescapeXml(m[2] ?? '')]));
+
+  /** What a TwiML document asks for: the <Say> texts in order, and the <Dial> (its attributes and the number). */
+  const readTwiml = (body: string) => {
+    const document = body.replace(/^\s*<\?xml[^>]*\?>\s*/, '');
+    if (!/^<Response\s*(\/>|>[\s\S]*<\/Response>)\s*$/.test(document)) return null;
+    const said = [...document.matchAll(/<Say\b[^>]*>([\s\S]*?)<\/Say>/g)].map((m) => unescapeXml(m[1] ?? '').trim());
+    const dial = /<Dial\b([^>]*)>([\s\S]*?)<\/Dial>/.exec(document);
+    if (!dial) return { said, dial: null };
+    const inner = dial[2] ?? '';
+    const number = /<Number\b[^>]*>([\s\S]*?)<\/Number>/.exec(inner)?.[1] ?? inner;
+    return { said, dial: { attributes: attributesOf(dial[1] ?? ''), number: unescapeXml(number).trim() } };
+  };
+
+  /** The call as Twilio runs it once the API has queued it. */
+  const runCall = async (call: FakeTwilioCall) => {
+    const base: Record<string, string> = {
+      AccountSid: call.accountSid,
+      ApiVersion: '2010-04-01',
+      CallSid: call.sid,
+      Called: call.to,
+      Caller: call.from,
+      Direction: 'outbound-api',
+      From: call.from,
+      To: call.to,
+    };
+    let talked = 0;
+    const memberOutcome = memberOutcomes.get(call.to);
+    if (memberOutcome) {
+      call.endStatus = memberOutcome;
+    } else {
+      const answered = await voiceRequest(call.url, call.method, { ...base, CallStatus: 'in-progress' });
+      call.answerStatus = answered.status;
+      const twiml = answered.status !== null && answered.status < 300 ? readTwiml(answered.body) : null;
+      if (twiml) {
+        call.said.push(...twiml.said);
+        if (twiml.dial) {
+          call.dialed = twiml.dial.number;
+          call.dialCallerId = twiml.dial.attributes.callerId ?? null;
+          call.dialAction = twiml.dial.attributes.action ?? null;
+          const outcome = dialOutcomes.get(twiml.dial.number) ?? { status: 'completed', durationSeconds: 42 };
+          const talkedToTarget = outcome.status === 'completed' || outcome.status === 'answered';
+          const durationSeconds = talkedToTarget ? (outcome.durationSeconds ?? 42) : 0;
+          call.dialResult = { status: outcome.status, durationSeconds };
+          talked = durationSeconds;
+          if (call.dialAction) {
+            const url = new URL(call.dialAction, call.url).toString();
+            const method = twiml.dial.attributes.method === 'GET' ? 'GET' : 'POST';
+            const params: Record<string, string> = {
+              ...base,
+              CallStatus: 'in-progress',
+              DialBridged: String(talkedToTarget),
+              DialCallSid: newCallSid(),
+              DialCallStatus: outcome.status,
+            };
+            if (talkedToTarget) params.DialCallDuration = String(durationSeconds);
+            dialRequests.set(call.sid, { url, method, params });
+            const after = await voiceRequest(url, method, params);
+            call.dialActionStatus = after.status;
+            const next = after.status !== null && after.status < 300 ? readTwiml(after.body) : null;
+            if (next) call.said.push(...next.said);
+          }
+        }
+      }
+      call.endStatus = 'completed';
+    }
+    if (call.statusCallback && (call.statusCallbackEvents.length === 0 || call.statusCallbackEvents.includes('completed'))) {
+      const ended = await voiceRequest(call.statusCallback, 'POST', {
+        ...base,
+        CallDuration: String(memberOutcome ? 0 : talked + 5),
+        CallStatus: call.endStatus,
+        CallbackSource: 'call-progress-events',
+        SequenceNumber: '0',
+        Timestamp: new Date().toUTCString(),
+      });
+      call.statusCallbackStatus = ended.status;
+    }
+    call.done = true;
+  };
+
+  const placeCall = (req: IncomingMessage, res: ServerResponse, form: URLSearchParams, pathSid: string) => {
+    const to = form.get('To');
+    const from = form.get('From');
+    const url = form.get('Url');
+    const method = (form.get('Method') ?? 'POST').toUpperCase();
+    const statusCallback = form.get('StatusCallback');
+    if (!to) return refuse(res, { status: 400, code: 21201, message: "No 'To' number is specified" });
+    if (!from) return refuse(res, { status: 400, code: 21213, message: "No 'From' number is specified" });
+    if (!url) return refuse(res, { status: 400, code: 21205, message: "A 'Url' is required (this fake plays no Twiml or ApplicationSid)" });
+    if (!URL.canParse(url) || !/^https?:/.test(url)) return refuse(res, { status: 400, code: 21205, message: 'Url is not a valid URL' });
+    if (method !== 'GET' && method !== 'POST') return refuse(res, { status: 400, code: 21209, message: 'Method must be GET or POST' });
+    if (statusCallback !== null && !URL.canParse(statusCallback))
+      return refuse(res, { status: 400, code: 21609, message: 'Invalid StatusCallback url' });
+    const failure = failuresByTo.get(to);
+    if (failure) return refuse(res, failure);
+
+    const call: FakeTwilioCall = {
+      sid: newCallSid(),
+      accountSid: pathSid,
+      to,
+      from,
+      url,
+      method,
+      statusCallback,
+      statusCallbackEvents: form.getAll('StatusCallbackEvent').flatMap((value) => value.split(/[\s,]+/).filter(Boolean)),
+      authorization: req.headers.authorization ?? null,
+      receivedAt: Date.now(),
+      answerStatus: null,
+      said: [],
+      dialed: null,
+      dialCallerId: null,
+      dialAction: null,
+      dialResult: null,
+      dialActionStatus: null,
+      endStatus: null,
+      statusCallbackStatus: null,
+      done: false,
+    };
+    fake.stats.accepted += 1;
+    remember(fake.calls, call);
+    callsBySid.set(call.sid, call);
+    if (callsBySid.size > keep) callsBySid.delete(callsBySid.keys().next().value as string);
+    const now = new Date().toUTCString();
+    json(res, 201, {
+      account_sid: pathSid,
+      annotation: null,
+      answered_by: null,
+      api_version: '2010-04-01',
+      caller_name: null,
+      date_created: now,
+      date_updated: now,
+      direction: 'outbound-api',
+      duration: null,
+      end_time: null,
+      forwarded_from: null,
+      from,
+      from_formatted: from,
+      group_sid: null,
+      parent_call_sid: null,
+      phone_number_sid: null,
+      price: null,
+      price_unit: 'USD',
+      queue_time: '0',
+      sid: call.sid,
+      start_time: null,
+      status: 'queued',
+      subresource_uris: {
+        notifications: `/2010-04-01/Accounts/${pathSid}/Calls/${call.sid}/Notifications.json`,
+        recordings: `/2010-04-01/Accounts/${pathSid}/Calls/${call.sid}/Recordings.json`,
+      },
+      to,
+      to_formatted: to,
+      trunk_sid: null,
+      uri: `/2010-04-01/Accounts/${pathSid}/Calls/${call.sid}.json`,
+    });
+    // Twilio dials once the API has answered: the call runs on its own, tracked so a test can wait for its end.
+    void track(runCall(call));
+  };
+
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
     fake.stats.requests += 1;
-    const match = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec((req.url ?? '').split('?')[0] ?? '');
+    const match = /^\/2010-04-01\/Accounts\/([^/]+)\/(Messages|Calls)\.json$/.exec((req.url ?? '').split('?')[0] ?? '');
     if (req.method !== 'POST' || !match?.[1])
       return json(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
     if (req.headers.authorization !== expectedAuth || match[1] !== accountSid) {
@@ -264,6 +519,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
       return;
     }
     if (plan?.kind === 'fail') return refuse(res, plan.failure);
+    if (match[2] === 'Calls') return placeCall(req, res, new URLSearchParams(raw), match[1]);
     accept(req, res, new URLSearchParams(raw), match[1]);
   };
 
@@ -275,6 +531,7 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
     authToken,
     messages: [],
     callbacks: [],
+    calls: [],
     stats: { requests: 0, accepted: 0, refused: 0, dropped: 0, callbacks: 0, acknowledged: 0 },
     latencyMs: options.latencyMs ?? 0,
     autoDeliver: options.autoDeliver ?? false,
@@ -325,6 +582,19 @@ export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<
         params[`MediaContentType${index}`] = 'image/jpeg';
       });
       return { sid, status: await track(postCallback('inbound', url, params)) };
+    },
+    dialOutcomeFor(number, outcome) {
+      if (outcome) dialOutcomes.set(number, outcome);
+      else dialOutcomes.delete(number);
+    },
+    memberOutcomeFor(to, status) {
+      if (status) memberOutcomes.set(to, status);
+      else memberOutcomes.delete(to);
+    },
+    async replayDialAction(sid) {
+      const request = dialRequests.get(sid);
+      if (!request) throw new Error(`fake Twilio: call ${sid} has posted no <Dial> action`);
+      return (await track(voiceRequest(request.url, request.method, request.params))).status;
     },
     idle: () => http.idle(),
     close: () => http.close(),

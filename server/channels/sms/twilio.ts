@@ -91,29 +91,14 @@ export function createTwilioAdapter(
           ? { providerId: parsed.data.sid, costMicros: Math.round(Math.abs(price) * 1_000_000) }
           : { providerId: parsed.data.sid };
       }
-      const error = refusal(answer, context.now());
+      const error = twilioRefusal(answer, context.now());
       if (error.kind === 'auth')
         context.logger.warn({ provider: 'twilio', accountId: context.accountId, status: answer.status }, 'twilio: credentials rejected');
       throw error;
     },
 
     verifyWebhook(request: WebhookRequest): boolean {
-      const signature = request.headers['x-twilio-signature'];
-      if (!signature) return false;
-      const expected = Buffer.from(signature);
-      const fields = Object.keys(request.form)
-        .sort()
-        .map((key) => `${key}${request.form[key] ?? ''}`)
-        .join('');
-      // Twilio signs the URL it called; a proxy may add or drop the default port, so both spellings are tried.
-      return urlSpellings(request.url).some((url) => {
-        const actual = Buffer.from(
-          createHmac('sha1', authToken)
-            .update(url + fields)
-            .digest('base64'),
-        );
-        return actual.length === expected.length && timingSafeEqual(actual, expected);
-      });
+      return twilioSignatureValid(authToken, request);
     },
 
     parseStatus(request: WebhookRequest): StatusUpdate[] {
@@ -157,7 +142,31 @@ export function createTwilioAdapter(
   };
 }
 
-function refusal(answer: Answer, now: number): ProviderError {
+/**
+ * Whether a webhook carries Twilio's X-Twilio-Signature for this auth token: base64(HMAC-SHA1(token, the URL Twilio
+ * called + each form field, sorted by name, followed by its value)). Messaging and Voice webhooks sign alike.
+ */
+export function twilioSignatureValid(authToken: string, request: Pick<WebhookRequest, 'url' | 'headers' | 'form'>): boolean {
+  const signature = request.headers['x-twilio-signature'];
+  if (!signature) return false;
+  const expected = Buffer.from(signature);
+  const fields = Object.keys(request.form)
+    .sort()
+    .map((key) => `${key}${request.form[key] ?? ''}`)
+    .join('');
+  // Twilio signs the URL it called; a proxy may add or drop the default port, so both spellings are tried.
+  return urlSpellings(request.url).some((url) => {
+    const actual = Buffer.from(
+      createHmac('sha1', authToken)
+        .update(url + fields)
+        .digest('base64'),
+    );
+    return actual.length === expected.length && timingSafeEqual(actual, expected);
+  });
+}
+
+/** A refused request as the ProviderError its status and Twilio error code call for. */
+export function twilioRefusal(answer: Answer, now: number): ProviderError {
   const parsed = twilioError.safeParse(parseJson(answer.text));
   const code = parsed.success && parsed.data.code !== undefined ? String(parsed.data.code) : null;
   const detail = parsed.success && parsed.data.message ? `: ${withoutNumbers(parsed.data.message)}` : '';

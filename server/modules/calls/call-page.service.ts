@@ -33,6 +33,7 @@ export type CallProblem =
   | { kind: 'required' }
   | { kind: 'too_long'; max: number }
   | { kind: 'invalid_phone' }
+  | { kind: 'landline' }
   | { kind: 'other_country'; country: string }
   | { kind: 'invalid_postal_code' }
   | { kind: 'no_targets' }
@@ -42,7 +43,15 @@ export type CallContext = Omit<NonNullable<Awaited<ReturnType<typeof findPublicA
   settings: ReturnType<typeof callSettings>;
 };
 
-export type KnownMember = { id: number; firstName: string | null; lastName: string | null; postalCode: string | null; smsConsent: string };
+export type KnownMember = {
+  id: number;
+  firstName: string | null;
+  lastName: string | null;
+  postalCode: string | null;
+  smsConsent: string;
+  /** E.164, when the member has a number (prefills the patch-through form). */
+  phone: string | null;
+};
 
 export type TargetView = {
   id: number;
@@ -74,6 +83,76 @@ const DEFAULT_WORDING: Record<Lang, (workspace: string) => string> = {
 export const callConsentWording = (ctx: CallContext, lang: Lang) => ctx.consent_wording ?? DEFAULT_WORDING[lang](ctx.workspace_name);
 export const callWordingFingerprint = (wording: string) => sha256(wording).slice(0, 16);
 
+/**
+ * One call's outcome, however it was learned (the member's report on the page, or the voice provider's result of a
+ * patch-through call): the call log row (one per member and person called; a later report changes the outcome without
+ * counting a second call), the action's counter, and a `called` activity. In the caller's transaction.
+ */
+export async function recordCallOutcome(
+  trx: Executor,
+  input: {
+    workspaceId: number;
+    actionId: number;
+    communityId: number | null;
+    memberId: number;
+    target: { id: number | null; name: string; title: string; district: string; phone: string };
+    outcome: CallOutcome;
+    now: number;
+    /** More for the activity (how the call was made). */
+    data?: Record<string, unknown>;
+  },
+): Promise<void> {
+  const { workspaceId, actionId, memberId, target, outcome, now } = input;
+  const key = targetKey(target);
+  const inserted = await trx
+    .insertInto('call_logs')
+    .values({
+      workspace_id: workspaceId,
+      action_id: actionId,
+      member_id: memberId,
+      target_id: target.id,
+      target_name: target.name,
+      target_key: key,
+      outcome,
+      created_at: now,
+    })
+    .onConflict((oc) => oc.columns(['action_id', 'member_id', 'target_key']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted) await bumpTaken(trx, workspaceId, actionId, 1, now);
+  else
+    await trx
+      .updateTable('call_logs')
+      .set({ outcome, target_id: target.id })
+      .where('workspace_id', '=', workspaceId)
+      .where('action_id', '=', actionId)
+      .where('member_id', '=', memberId)
+      .where('target_key', '=', key)
+      .execute();
+  await recordActivities(
+    trx,
+    [
+      {
+        workspaceId,
+        memberId,
+        type: 'called',
+        communityId: input.communityId,
+        subjectType: 'action',
+        subjectId: actionId,
+        data: { target: target.name, targetTitle: target.title, district: target.district, outcome, ...input.data },
+        occurredAt: now,
+      },
+    ],
+    now,
+  );
+  await trx
+    .updateTable('members')
+    .set({ last_active_at: now })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', memberId)
+    .execute();
+}
+
 export type CallPageService = ReturnType<typeof createCallPageService>;
 
 export function createCallPageService({ db, clock, appSecret }: { db: Db; clock: Clock; appSecret: string }) {
@@ -89,12 +168,19 @@ export function createCallPageService({ db, clock, appSecret }: { db: Db; clock:
   async function memberById(ctx: CallContext, memberId: number): Promise<KnownMember | null> {
     const row = await db
       .selectFrom('members')
-      .select(['id', 'first_name', 'last_name', 'postal_code', 'sms_consent', 'merged_into', 'erased_at'])
+      .select(['id', 'first_name', 'last_name', 'postal_code', 'sms_consent', 'phone', 'merged_into', 'erased_at'])
       .where('workspace_id', '=', ctx.workspace_id)
       .where('id', '=', memberId)
       .executeTakeFirst();
     if (!row || row.erased_at !== null || row.merged_into !== null) return null;
-    return { id: row.id, firstName: row.first_name, lastName: row.last_name, postalCode: row.postal_code, smsConsent: row.sms_consent };
+    return {
+      id: row.id,
+      firstName: row.first_name,
+      lastName: row.last_name,
+      postalCode: row.postal_code,
+      smsConsent: row.sms_consent,
+      phone: row.phone,
+    };
   }
 
   /** The member a tracked link's `gsm` token names, when it belongs to this workspace. */
@@ -288,55 +374,17 @@ export function createCallPageService({ db, clock, appSecret }: { db: Db; clock:
     const target = targets.find((t) => t.id === input.targetId);
     if (!target) return { kind: 'unknown_target' };
     const now = clock.now();
-    const key = targetKey(target);
-    await db.transaction().execute(async (trx: Executor) => {
-      const inserted = await trx
-        .insertInto('call_logs')
-        .values({
-          workspace_id: ctx.workspace_id,
-          action_id: ctx.id,
-          member_id: member.id,
-          target_id: target.id,
-          target_name: target.name,
-          target_key: key,
-          outcome: input.outcome,
-          created_at: now,
-        })
-        .onConflict((oc) => oc.columns(['action_id', 'member_id', 'target_key']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (inserted) await bumpTaken(trx, ctx.workspace_id, ctx.id, 1, now);
-      else
-        await trx
-          .updateTable('call_logs')
-          .set({ outcome: input.outcome, target_id: target.id })
-          .where('action_id', '=', ctx.id)
-          .where('member_id', '=', member.id)
-          .where('target_key', '=', key)
-          .execute();
-      await recordActivities(
-        trx,
-        [
-          {
-            workspaceId: ctx.workspace_id,
-            memberId: member.id,
-            type: 'called',
-            communityId: ctx.community_id,
-            subjectType: 'action',
-            subjectId: ctx.id,
-            data: { target: target.name, targetTitle: target.title, district: target.district, outcome: input.outcome },
-            occurredAt: now,
-          },
-        ],
+    await db.transaction().execute((trx) =>
+      recordCallOutcome(trx, {
+        workspaceId: ctx.workspace_id,
+        actionId: ctx.id,
+        communityId: ctx.community_id,
+        memberId: member.id,
+        target,
+        outcome: input.outcome,
         now,
-      );
-      await trx
-        .updateTable('members')
-        .set({ last_active_at: now })
-        .where('workspace_id', '=', ctx.workspace_id)
-        .where('id', '=', member.id)
-        .execute();
-    });
+      }),
+    );
     const after = targets.map((t) => (t.id === target.id ? { ...t, outcome: input.outcome } : t));
     return {
       kind: 'logged',
@@ -365,5 +413,5 @@ export function createCallPageService({ db, clock, appSecret }: { db: Db; clock:
   const linkToken = (ctx: CallContext, memberId: number) =>
     memberToken(appSecret, { workspaceId: ctx.workspace_id, memberId, issuedAt: clock.now() });
 
-  return { findContext, knownMember, identify, logOutcome, nextStep, linkToken };
+  return { findContext, knownMember, identify, logOutcome, nextStep, linkToken, sessionMember, targetsOf, findOrCreate };
 }

@@ -154,6 +154,76 @@ describe.each(testDialects())('call-ins for organizers on %s', (dialect) => {
     expect((await api('GET', '/calls/999999/log.csv')).statusCode).toBe(404);
   });
 
+  it('shows staff a draft call’s page and the people to call, script filled in, as a phone preview', async () => {
+    const created = await api('POST', '/calls', {
+      title: 'Call the mayor',
+      targetMode: 'fixed',
+      script: 'Hi {{ target.name }}, this is {{ member.first_name }}. Please fund the bus lanes.',
+      fixedTargets: [
+        { name: 'Mayor Ruiz', title: 'Mayor', phone: '(512) 974-2000' },
+        { name: 'Council Desk', title: 'Council', phone: '(512) 974-2100' },
+      ],
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const draft = created.json() as Call;
+    // Members cannot see a draft; staff see it as members will once it is published.
+    expect((await t.app.inject({ method: 'GET', url: draft.path })).statusCode).toBe(404);
+
+    const preview = await api('GET', `/calls/${draft.id}/preview`);
+    expect(preview.statusCode, preview.body).toBe(200);
+    expect(preview.headers['content-type']).toContain('text/html');
+    expect(preview.headers['cache-control']).toBe('no-store');
+    expect(preview.headers['content-security-policy']).toContain("frame-ancestors 'self'");
+    expect(preview.headers['content-security-policy']).toContain("form-action 'none'");
+    expect(preview.body).toContain('<h1>Call the mayor</h1>');
+    expect(preview.body).toContain('Preview: this is how the page looks on a phone.');
+    expect(preview.body).toContain('name="firstName"');
+    expect(preview.body).toContain('href="tel:+15129742000"');
+    expect(preview.body).toContain('href="tel:+15129742100"');
+    expect(preview.body).toContain('Hi Mayor Ruiz, this is [first name]. Please fund the bus lanes.');
+    expect(preview.body).toContain('Hi Council Desk, this is [first name]. Please fund the bus lanes.');
+    const spanish = await api('GET', `/calls/${draft.id}/preview?lang=es`);
+    expect(spanish.body).toContain('Hi Mayor Ruiz, this is [nombre]. Please fund the bus lanes.');
+
+    // By postal code: the officials of the dataset's first postal code stand in, that code in the script.
+    const officials =
+      'name,title,office,district,phone\nMaria Lopez,Representative,federal,TX-25,(202) 225-4865\nJo Park,Senator,state,TX-S14,(512) 463-0114\n';
+    const districts = 'zip,district\n78701,TX-25\n78701,TX-S14\n';
+    expect((await api('POST', '/call-targets/officials/import', { csv: officials })).statusCode).toBe(200);
+    expect((await api('POST', '/call-targets/districts/import', { csv: districts })).statusCode).toBe(200);
+    const patched = await api('PATCH', `/calls/${draft.id}`, {
+      targetMode: 'postal_code',
+      offices: ['federal'],
+      script: 'Hi {{ target.title }} {{ target.name }}, I live in {{ member.postal_code }}.',
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    const byZip = await api('GET', `/calls/${draft.id}/preview`);
+    expect(byZip.body).toContain('Then, who to call (for example, for 78701)');
+    expect(byZip.body).toContain('Hi Representative Maria Lopez, I live in 78701.');
+    expect(byZip.body).not.toContain('Jo Park'); // not one of the offices called
+
+    // Everyone who may read actions sees it (a texter too), like the petition preview; signed-out visitors do not.
+    const texter = await invite('texter', 'tex@example.org');
+    expect((await api('GET', `/calls/${draft.id}/preview`, undefined, texter)).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: `/api/workspaces/${ws}/calls/${draft.id}/preview` })).statusCode).toBe(401);
+
+    // Another workspace's call is not found through this workspace, nor is an unknown or non-call action.
+    const other = (await owner.request({ method: 'POST', url: '/api/workspaces', payload: { name: 'Other Org' } })).json() as {
+      id: number;
+    };
+    const theirs = await owner.request({
+      method: 'POST',
+      url: `/api/workspaces/${other.id}/calls`,
+      payload: { title: 'Their secret call', targetMode: 'fixed', fixedTargets: [{ name: 'X', title: 'Y', phone: '(512) 974-2000' }] },
+    });
+    expect(theirs.statusCode, theirs.body).toBe(201);
+    const foreign = await api('GET', `/calls/${(theirs.json() as Call).id}/preview`);
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.body).not.toContain('Their secret call');
+    expect((await api('GET', '/calls/999999/preview')).statusCode).toBe(404);
+    expect((await api('GET', `/calls/${await publishedEvent()}/preview`)).statusCode).toBe(404);
+  });
+
   it('answers ?embed=1 with a compact page any site may frame, and stays embedded through the outcome forms', async () => {
     const call = await publishedCall();
     const normal = await t.app.inject({ method: 'GET', url: call.path });

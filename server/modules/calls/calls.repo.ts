@@ -79,3 +79,17 @@ export async function loggedOutcomes(executor: Executor, workspaceId: number, ac
     .execute();
   return new Map(rows.map((r) => [r.target_key, r.outcome]));
 }
+
+/** The first postal code of the dataset whose districts have officials (of these offices when given), as a sample; null if none. */
+export async function samplePostalCode(executor: Executor, workspaceId: number, offices: readonly string[] = []): Promise<string | null> {
+  let query = executor
+    .selectFrom('call_districts as d')
+    .innerJoin('call_targets as t', (join) =>
+      join.onRef('t.district', '=', 'd.district').onRef('t.workspace_id', '=', 'd.workspace_id').on('t.action_id', 'is', null),
+    )
+    .select('d.postal_code')
+    .where('d.workspace_id', '=', workspaceId);
+  if (offices.length > 0) query = query.where('t.office', 'in', [...offices]);
+  const row = await query.orderBy('d.postal_code').limit(1).executeTakeFirst();
+  return row?.postal_code ?? null;
+}

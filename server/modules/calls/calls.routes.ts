@@ -2,7 +2,10 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { tenantOf } from '../../http/auth.ts';
+import { pickLang } from '../../pages/i18n.ts';
+import { sendPreview } from '../../pages/preview.ts';
 import { workspaceParams } from '../accounts/accounts.schema.ts';
+import type { CallPreview } from './call-preview.ts';
 import {
   call,
   callInput,
@@ -17,14 +20,15 @@ import {
   lookupQuery,
   official,
   officialParams,
+  voiceLines,
 } from './calls.schema.ts';
 import type { CallsService } from './calls.service.ts';
 
 const IMPORT_BODY_LIMIT = 24 * 1024 * 1024;
 
-/** Call-your-representative actions and their targets dataset. */
-export function callsRoutes(deps: { calls: CallsService }): FastifyPluginAsyncZod {
-  const { calls } = deps;
+/** Call-your-representative actions, their targets dataset and a phone preview of the page. */
+export function callsRoutes(deps: { calls: CallsService; preview: CallPreview }): FastifyPluginAsyncZod {
+  const { calls, preview } = deps;
   return async (app) => {
     const tags = ['calls'];
 
@@ -39,6 +43,20 @@ export function callsRoutes(deps: { calls: CallsService }): FastifyPluginAsyncZo
         const createdBy = tenant.actor.type === 'user' ? tenant.actor.userId : null;
         return reply.status(201).send(await calls.create(tenant.workspaceId, createdBy, request.body));
       },
+    );
+
+    app.get(
+      '/api/workspaces/:workspaceId/calls/voice-lines',
+      {
+        config: { access: 'actions.manage' },
+        schema: {
+          tags,
+          summary: 'The channel accounts that can call members for patch-through (Twilio), with the numbers they call from',
+          params: workspaceParams,
+          response: { 200: voiceLines },
+        },
+      },
+      async (request) => calls.voiceLines(tenantOf(request).workspaceId),
     );
 
     app.get(
@@ -132,6 +150,31 @@ export function callsRoutes(deps: { calls: CallsService }): FastifyPluginAsyncZo
           .header('cache-control', 'no-store')
           .header('content-disposition', `attachment; filename="call-${callId}-log.csv"`)
           .send(stream);
+      },
+    );
+
+    app.get(
+      '/api/workspaces/:workspaceId/calls/:callId/preview',
+      {
+        config: { access: 'actions.read' },
+        schema: {
+          tags,
+          summary: 'The page and the people to call, script filled in, as members will see them (drafts too), for the phone preview; HTML',
+          params: callParams,
+          querystring: z.object({ lang: z.enum(['en', 'es']).optional() }),
+          produces: ['text/html'],
+        },
+      },
+      async (request, reply) => {
+        const { workspaceId } = tenantOf(request);
+        const lang = pickLang(request.query.lang, request.headers['accept-language']);
+        const page = await preview.page(workspaceId, request.params.callId, lang);
+        if (page === null) {
+          await calls.get(workspaceId, request.params.callId); // answers the 404 problem
+          return;
+        }
+        // The dashboard shows it in an iframe: framing by our own origin only.
+        return sendPreview(reply, page);
       },
     );
 

@@ -17,6 +17,15 @@ const text = (max: number) =>
     .trim()
     .max(max, `must be at most ${max.toLocaleString('en-US')} characters`);
 
+/** Patch-through: members ask to be called and are connected to the person they call, through a voice provider. */
+export const patchThroughInput = z.object({
+  /** A channel account of the workspace whose provider places calls (Twilio). */
+  accountId: z.number({ error: 'must be the id of a channel account' }).int().positive(),
+  /** The number members see calling them: one of the account's long codes or toll-free numbers. */
+  from: text(40).min(1, 'is required: the number members see calling them'),
+});
+export type PatchThroughInput = z.infer<typeof patchThroughInput>;
+
 export const fixedTargetInput = z.object({
   name: text(120).min(1, 'is required'),
   title: text(120).default(''),
@@ -35,6 +44,8 @@ const callFields = {
   nextActionId: z.number().int().positive().nullable(),
   goal: z.number().int().positive().max(10_000_000).nullable(),
   shareText: text(280),
+  /** null: members call from their own phone only. */
+  patchThrough: patchThroughInput.nullable(),
 };
 
 export const callInput = z.object({
@@ -49,6 +60,7 @@ export const callInput = z.object({
   nextActionId: callFields.nextActionId.default(null),
   goal: callFields.goal.default(null),
   shareText: callFields.shareText.default(''),
+  patchThrough: callFields.patchThrough.default(null),
 });
 export type CallInput = z.infer<typeof callInput>;
 
@@ -65,6 +77,7 @@ export const callPatch = z.object({
   nextActionId: callFields.nextActionId.optional(),
   goal: callFields.goal.optional(),
   shareText: callFields.shareText.optional(),
+  patchThrough: callFields.patchThrough.optional(),
 });
 export type CallPatch = z.infer<typeof callPatch>;
 
@@ -85,6 +98,8 @@ export const call = z.object({
   nextActionId: z.number().nullable(),
   goal: z.number().nullable(),
   shareText: z.string(),
+  /** Patch-through, when on: the account that places the calls and the number members see. */
+  patchThrough: z.object({ accountId: z.number(), accountName: z.string(), from: z.string() }).nullable(),
   takenCount: z.number(),
   /** The public page, relative to the site, and in full. */
   path: z.string(),
@@ -104,6 +119,19 @@ export const callResults = z.object({
   callers: z.number(),
   byOutcome: outcomeCounts,
   byTarget: z.array(z.object({ name: z.string(), total: z.number(), outcomes: outcomeCounts })),
+});
+
+/** The channel accounts that can place patch-through calls, with the numbers they can call from. */
+export const voiceLines = z.object({
+  accounts: z.array(
+    z.object({
+      id: z.number(),
+      name: z.string(),
+      provider: z.string(),
+      status: z.enum(['active', 'auth_failed', 'disabled']),
+      numbers: z.array(z.object({ address: z.string(), label: z.string(), kind: z.enum(['long_code', 'toll_free']) })),
+    }),
+  ),
 });
 
 export const importInput = z.object({

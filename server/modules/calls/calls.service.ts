@@ -7,17 +7,25 @@ import { normalizePhone } from '../../lib/phone.ts';
 import { type ActionRow, actionPath, findAction, uniqueActionSlug } from '../actions/actions.repo.ts';
 import { safeCell } from '../imports/export.ts';
 import type { Executor } from '../members/members.repo.ts';
+import { findAccount } from '../messaging/channels.repo.ts';
+import { placesCalls, voiceNumbersOf } from './call-patch.repo.ts';
 import { scriptProblem } from './call-script.ts';
 import { type ImportKind, importFile } from './calls.import.ts';
 import { districtsOf, fixedTargetsOf, normalizePostalCode, officialsFor } from './calls.repo.ts';
-import { CALL_OUTCOMES, type CallInput, type CallPatch, type TargetMode } from './calls.schema.ts';
+import { CALL_OUTCOMES, type CallInput, type CallPatch, type PatchThroughInput, type TargetMode } from './calls.schema.ts';
 
 // Call-your-representative actions for staff: create, edit, publish, close, results; and the targets dataset
 // (officials, postal code → district) imported from CSV.
 
 type Deps = { db: Db; clock: Clock; config: Pick<Config, 'publicUrl'> };
 
-export type CallSettings = { targetMode: TargetMode; offices: string[]; script: string };
+export type CallSettings = {
+  targetMode: TargetMode;
+  offices: string[];
+  script: string;
+  /** Patch-through: the account that places calls to members and the number they see; null when off. */
+  patchThrough: PatchThroughInput | null;
+};
 
 /** An action's call settings, with defaults for anything missing. */
 export function callSettings(action: Pick<ActionRow, 'settings'>): CallSettings {
@@ -27,10 +35,15 @@ export function callSettings(action: Pick<ActionRow, 'settings'>): CallSettings 
   } catch {
     raw = {};
   }
+  const patch = raw.patchThrough;
   return {
     targetMode: raw.targetMode === 'fixed' ? 'fixed' : 'postal_code',
     offices: Array.isArray(raw.offices) ? raw.offices.filter((o): o is string => typeof o === 'string') : [],
     script: typeof raw.script === 'string' ? raw.script : '',
+    patchThrough:
+      patch && typeof patch === 'object' && Number.isSafeInteger(patch.accountId) && typeof patch.from === 'string'
+        ? { accountId: patch.accountId, from: patch.from }
+        : null,
   };
 }
 
@@ -66,6 +79,7 @@ export function createCallsService({ db, clock, config }: Deps) {
     const settings = callSettings(action);
     const targets = await fixedTargetsOf(db, workspaceId, action.id);
     const path = actionPath(workspace.slug, action);
+    const account = settings.patchThrough ? await findAccount(db, workspaceId, settings.patchThrough.accountId) : undefined;
     return {
       id: action.id,
       title: action.title,
@@ -81,6 +95,8 @@ export function createCallsService({ db, clock, config }: Deps) {
       nextActionId: action.next_action_id,
       goal: action.goal,
       shareText: action.share_text,
+      patchThrough:
+        settings.patchThrough && account ? { accountId: account.id, accountName: account.name, from: settings.patchThrough.from } : null,
       takenCount: action.taken_count,
       path,
       url: `${config.publicUrl}${path}`,
@@ -91,7 +107,32 @@ export function createCallsService({ db, clock, config }: Deps) {
     };
   }
 
-  /** Field problems a save would leave (phones of the fixed list, the script, the next step). */
+  /** Field problems of the patch-through choice: a voice-capable account of the workspace, and one of its numbers. */
+  async function checkPatchThrough(workspaceId: number, input: PatchThroughInput, country: string, fields: FieldError[]) {
+    const account = await findAccount(db, workspaceId, input.accountId);
+    const accountPath = 'body.patchThrough.accountId';
+    if (!account) fields.push({ path: accountPath, message: 'is not a channel account of this workspace' });
+    else if (!placesCalls(account.provider))
+      fields.push({ path: accountPath, message: 'must be a Twilio account: calls are placed through Twilio Programmable Voice' });
+    else if (account.status === 'disabled') fields.push({ path: accountPath, message: 'is disabled; enable it under Settings → Channels' });
+    if (!account || fields.some((f) => f.path === accountPath)) return null;
+    const from = normalizePhone(input.from, country);
+    if (!from.ok) {
+      fields.push({ path: 'body.patchThrough.from', message: `"${input.from}" is not a phone number` });
+      return null;
+    }
+    const numbers = await voiceNumbersOf(db, workspaceId, [account.id]);
+    if (!numbers.some((n) => n.address === from.e164)) {
+      fields.push({
+        path: 'body.patchThrough.from',
+        message: `must be one of this account's phone numbers (a long code or toll-free number under Settings → Channels)`,
+      });
+      return null;
+    }
+    return { accountId: account.id, from: from.e164 };
+  }
+
+  /** Field problems a save would leave (phones of the fixed list, the script, the next step, patch-through). */
   async function check(workspaceId: number, actionId: number | null, input: Partial<CallInput>, country: string) {
     const fields: FieldError[] = [];
     const phones: string[] = [];
@@ -109,8 +150,9 @@ export function createCallsService({ db, clock, config }: Deps) {
       if (input.nextActionId === actionId) fields.push({ path: 'body.nextActionId', message: 'cannot be the call itself' });
       else if (!next) fields.push({ path: 'body.nextActionId', message: 'is not an action of this workspace' });
     }
+    const patchThrough = input.patchThrough ? await checkPatchThrough(workspaceId, input.patchThrough, country, fields) : null;
     if (fields.length > 0) throw invalid('Some fields need fixing.', fields);
-    return phones;
+    return { phones, patchThrough };
   }
 
   async function writeFixedTargets(
@@ -141,7 +183,7 @@ export function createCallsService({ db, clock, config }: Deps) {
 
   async function create(workspaceId: number, createdBy: number | null, input: CallInput) {
     const workspace = await workspaceOf(workspaceId);
-    const phones = await check(workspaceId, null, input, workspace.default_country);
+    const { phones, patchThrough } = await check(workspaceId, null, input, workspace.default_country);
     const now = clock.now();
     const id = await db.transaction().execute(async (trx) => {
       const slug = await uniqueActionSlug(trx, workspaceId, input.title);
@@ -160,7 +202,7 @@ export function createCallsService({ db, clock, config }: Deps) {
           next_action_id: input.nextActionId,
           share_text: input.shareText,
           image_url: null,
-          settings: JSON.stringify({ targetMode: input.targetMode, offices: input.offices, script: input.script }),
+          settings: JSON.stringify({ targetMode: input.targetMode, offices: input.offices, script: input.script, patchThrough }),
           goal: input.goal,
           survey_id: null,
           created_by: createdBy,
@@ -184,12 +226,13 @@ export function createCallsService({ db, clock, config }: Deps) {
   async function update(workspaceId: number, callId: number, patch: CallPatch) {
     const action = await load(db, workspaceId, callId);
     const workspace = await workspaceOf(workspaceId);
-    const phones = await check(workspaceId, callId, patch, workspace.default_country);
+    const { phones, patchThrough } = await check(workspaceId, callId, patch, workspace.default_country);
     const current = callSettings(action);
-    const settings = {
+    const settings: CallSettings = {
       targetMode: patch.targetMode ?? current.targetMode,
       offices: patch.offices ?? current.offices,
       script: patch.script ?? current.script,
+      patchThrough: patch.patchThrough === undefined ? current.patchThrough : patchThrough,
     };
     await db.transaction().execute(async (trx) => {
       await trx
@@ -308,6 +351,37 @@ export function createCallsService({ db, clock, config }: Deps) {
       callers: Number(callers.n),
       byOutcome,
       byTarget: [...byTarget.values()].sort((a, b) => b.total - a.total || a.name.localeCompare(b.name)),
+    };
+  }
+
+  /** The accounts that can place patch-through calls, with the numbers they can call from (the editor's choices). */
+  async function voiceLines(workspaceId: number) {
+    const rows = await db
+      .selectFrom('channel_accounts')
+      .select(['id', 'name', 'provider', 'status'])
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('id')
+      .execute();
+    const accounts = rows.filter((a) => placesCalls(a.provider));
+    const numbers = await voiceNumbersOf(
+      db,
+      workspaceId,
+      accounts.map((a) => a.id),
+    );
+    return {
+      accounts: accounts.map((a) => ({
+        id: a.id,
+        name: a.name,
+        provider: a.provider,
+        status: a.status,
+        numbers: numbers
+          .filter((n) => n.channel_account_id === a.id)
+          .map((n) => ({
+            address: n.address,
+            label: n.label,
+            kind: n.kind === 'toll_free' ? ('toll_free' as const) : ('long_code' as const),
+          })),
+      })),
     };
   }
 
@@ -449,6 +523,7 @@ export function createCallsService({ db, clock, config }: Deps) {
     setStatus,
     remove,
     results,
+    voiceLines,
     exportLogCsv,
     importTargets,
     listOfficials,

@@ -166,6 +166,59 @@ describe.each(testDialects())('events for organizers on %s', (dialect) => {
     expect((await api('GET', '/events/999999/rsvps.csv')).statusCode).toBe(404);
   });
 
+  it('shows staff a draft event’s page with its shifts as a phone preview, only in its own workspace', async () => {
+    const created = await api('POST', '/events', {
+      ...cleanup,
+      title: 'Tree planting day',
+      shifts: [
+        { date: '2026-11-28', start: '09:00', end: '12:00', capacity: 25, waitlist: false },
+        { date: '2026-11-29', start: '13:00', end: '16:00', capacity: null, waitlist: false },
+      ],
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const draft = created.json() as EventOut;
+    // Members cannot see a draft; staff see it as members will once it is published.
+    expect((await t.app.inject({ method: 'GET', url: draft.path })).statusCode).toBe(404);
+
+    const preview = await api('GET', `/events/${draft.id}/preview`);
+    expect(preview.statusCode, preview.body).toBe(200);
+    expect(preview.headers['content-type']).toContain('text/html');
+    expect(preview.headers['cache-control']).toBe('no-store');
+    expect(preview.headers['content-security-policy']).toContain("frame-ancestors 'self'");
+    expect(preview.headers['content-security-policy']).toContain("form-action 'none'");
+    expect(preview.body).toContain('<h1>Tree planting day</h1>');
+    expect(preview.body).toContain('Preview: this is how the page looks on a phone.');
+    expect(preview.body).toContain('Saturday, November 28, 2026, 9:00 AM');
+    expect(preview.body).toContain('Sunday, November 29, 2026, 1:00 PM');
+    expect(preview.body).toContain('25 spots left');
+    expect(preview.body.match(/<input id="shift-\d+" name="shift" type="checkbox"/g)).toHaveLength(2);
+    expect(preview.body).toContain('<meta name="robots" content="noindex">');
+    const spanish = await api('GET', `/events/${draft.id}/preview?lang=es`);
+    expect(spanish.body).toContain('Vista previa: así se ve la página en un teléfono.');
+
+    // An edit shows at the next load (the dashboard reloads the frame after saving).
+    expect((await api('PATCH', `/events/${draft.id}`, { title: 'Tree planting weekend' })).statusCode).toBe(200);
+    expect((await api('GET', `/events/${draft.id}/preview`)).body).toContain('<h1>Tree planting weekend</h1>');
+
+    // Everyone who may read actions sees it (a texter too), like the petition preview; signed-out visitors do not.
+    const texter = await invite('texter', 'tex@example.org');
+    expect((await api('GET', `/events/${draft.id}/preview`, undefined, texter)).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: `/api/workspaces/${ws}/events/${draft.id}/preview` })).statusCode).toBe(401);
+
+    // Another workspace's event is not found through this workspace, nor is an unknown or non-event action.
+    const other = (await owner.request({ method: 'POST', url: '/api/workspaces', payload: { name: 'Other Org' } })).json() as {
+      id: number;
+    };
+    const theirs = await owner.request({ method: 'POST', url: `/api/workspaces/${other.id}/events`, payload: cleanup });
+    expect(theirs.statusCode, theirs.body).toBe(201);
+    const theirId = (theirs.json() as EventOut).id;
+    const foreign = await api('GET', `/events/${theirId}/preview`);
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.body).not.toContain('Cleanup at Shoal Creek');
+    expect((await api('GET', '/events/999999/preview')).statusCode).toBe(404);
+    expect((await api('GET', `/events/${await publishedPetition('A petition')}/preview`)).statusCode).toBe(404);
+  });
+
   it('answers ?embed=1 with a compact page any site may frame; the normal page still refuses framing', async () => {
     const event = await publishedEvent();
     const normal = await t.app.inject({ method: 'GET', url: event.path });

@@ -5,7 +5,13 @@ import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import { tenantOf } from '../../http/auth.ts';
 import type { Clock } from '../../lib/clock.ts';
+import { eventPage } from '../../pages/event.pages.ts';
+import { eventUrls } from '../../pages/event.routes.ts';
+import { pickLang } from '../../pages/i18n.ts';
+import { sendPreview } from '../../pages/preview.ts';
 import { workspaceParams } from '../accounts/accounts.schema.ts';
+import { findAction } from '../actions/actions.repo.ts';
+import { readSettings, shiftsOf } from './events.repo.ts';
 import {
   attendanceInput,
   event,
@@ -20,10 +26,12 @@ import {
   shiftParams,
 } from './events.schema.ts';
 import { createEventsService } from './events.service.ts';
+import { type EventContext, eventConsentWording, wordingFingerprint } from './rsvp.service.ts';
 
-/** Events: create and edit with shifts, publish / close / approve, RSVPs per shift, check-in and no-shows. */
+/** Events: create and edit with shifts, publish / close / approve, RSVPs per shift, check-in, no-shows and a phone preview. */
 export function eventsRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 'publicUrl'> }): FastifyPluginAsyncZod {
   const events = createEventsService(deps);
+  const { db, clock, config } = deps;
   return async (app) => {
     app.get(
       '/api/workspaces/:workspaceId/events',
@@ -191,6 +199,52 @@ export function eventsRoutes(deps: { db: Db; clock: Clock; config: Pick<Config, 
         },
       },
       async (request) => events.markNoShows(tenantOf(request).workspaceId, request.params.eventId, request.params.shiftId),
+    );
+
+    app.get(
+      '/api/workspaces/:workspaceId/events/:eventId/preview',
+      {
+        config: { access: 'actions.read' },
+        schema: {
+          tags: ['events'],
+          summary: 'The public page with its shifts as members will see it (drafts too), for the dashboard’s phone preview; HTML',
+          params: eventParams,
+          querystring: z.object({ lang: z.enum(['en', 'es']).optional() }),
+          produces: ['text/html'],
+        },
+      },
+      async (request, reply) => {
+        const { workspaceId } = tenantOf(request);
+        const action = await findAction(db, workspaceId, request.params.eventId, 'event');
+        if (!action) {
+          await events.get(workspaceId, request.params.eventId); // answers the 404 problem
+          return;
+        }
+        const ws = await db
+          .selectFrom('workspaces')
+          .select(['id', 'name', 'slug', 'default_country', 'timezone'])
+          .where('id', '=', workspaceId)
+          .executeTakeFirstOrThrow();
+        const ctx: EventContext = {
+          workspace: { id: ws.id, name: ws.name, slug: ws.slug, defaultCountry: ws.default_country, timezone: ws.timezone },
+          action,
+          settings: readSettings(action.settings, ws.timezone),
+          shifts: await shiftsOf(db, workspaceId, [action.id]),
+        };
+        const lang = pickLang(request.query.lang, request.headers['accept-language']);
+        const wording = eventConsentWording(ctx, lang);
+        const page = eventPage({
+          ctx,
+          lang,
+          urls: eventUrls(ctx, lang, config.publicUrl),
+          wording,
+          wordingFingerprint: wordingFingerprint(wording),
+          now: clock.now(),
+          preview: true,
+        });
+        // The dashboard shows it in an iframe: framing by our own origin only.
+        return sendPreview(reply, page);
+      },
     );
   };
 }

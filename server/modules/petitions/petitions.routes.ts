@@ -8,6 +8,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { pickLang } from '../../pages/i18n.ts';
 import { petitionPage } from '../../pages/petition.pages.ts';
 import { petitionUrls } from '../../pages/petition.routes.ts';
+import { sendPreview } from '../../pages/preview.ts';
 import { workspaceParams } from '../accounts/accounts.schema.ts';
 import { findAction } from '../actions/actions.repo.ts';
 import { petitionConsentWording, wordingFingerprint } from './petition-signing.ts';
@@ -198,14 +199,7 @@ export function petitionsRoutes(deps: Deps): FastifyPluginAsyncZod {
           preview: true,
         });
         // The dashboard shows it in an iframe: framing by our own origin only.
-        return reply
-          .type('text/html; charset=utf-8')
-          .header('cache-control', 'no-store')
-          .header(
-            'content-security-policy',
-            "default-src 'self';style-src 'self' 'unsafe-inline';img-src 'self' data: https:;script-src 'none';form-action 'none';frame-ancestors 'self'",
-          )
-          .send(page);
+        return sendPreview(reply, page);
       },
     );
   };

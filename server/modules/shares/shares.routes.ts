@@ -5,6 +5,7 @@ import type { Db } from '../../db/database.ts';
 import { tenantOf } from '../../http/auth.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { pickLang } from '../../pages/i18n.ts';
+import { sendPreview } from '../../pages/preview.ts';
 import { shareToolkitPage } from '../../pages/share.pages.ts';
 import { shareUrls } from '../../pages/share.routes.ts';
 import { workspaceParams } from '../accounts/accounts.schema.ts';
@@ -157,14 +158,8 @@ export function sharesRoutes(deps: Deps): FastifyPluginAsyncZod {
           return post ? [{ network, post, href: '#' }] : [];
         });
         const page = shareToolkitPage({ ctx, lang, urls: shareUrls(ctx, lang, config.publicUrl), firstName: null, buttons, preview: true });
-        return reply
-          .type('text/html; charset=utf-8')
-          .header('cache-control', 'no-store')
-          .header(
-            'content-security-policy',
-            "default-src 'self';style-src 'self' 'unsafe-inline';img-src 'self' data: https:;script-src 'none';form-action 'none';frame-ancestors 'self'",
-          )
-          .send(page);
+        // The dashboard shows it in an iframe: framing by our own origin only.
+        return sendPreview(reply, page);
       },
     );
   };

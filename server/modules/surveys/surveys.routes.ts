@@ -11,12 +11,13 @@ import {
   responsesQuery,
   results,
   sendInput,
-  sendResult,
+  sendParams,
   survey,
   surveyInput,
   surveyParams,
   surveyPatch,
   surveyResponse,
+  surveySend,
   surveySummary,
   textAnswer,
 } from './surveys.schema.ts';
@@ -193,13 +194,60 @@ export function surveysRoutes(deps: { db: Db; clock: Clock; config: Pick<Config,
         schema: {
           tags: ['surveys'],
           summary:
-            'Text the first question to members (up to 1,000 by id) and to the members of communities (sub-communities included) or with tags, each once: only those who gave SMS consent, inside their sending hours',
+            'Send the first question to members (up to 1,000 by id) and to the members of communities (sub-communities included) or with tags, each once: only those who gave SMS consent, inside their sending hours. Answers 202 with the send; a job carries it out in batches (follow it with GET …/sends/:sendId). One send per survey at a time (409 while one runs).',
           params: surveyParams,
           body: sendInput,
-          response: { 200: sendResult },
+          response: { 202: surveySend },
         },
       },
-      async (request) => surveys.send(tenantOf(request).workspaceId, request.params.surveyId, request.body),
+      async (request, reply) => {
+        const tenant = tenantOf(request);
+        const createdBy = tenant.actor.type === 'user' ? tenant.actor.userId : null;
+        return reply.status(202).send(await surveys.send(createdBy, tenant.workspaceId, request.params.surveyId, request.body));
+      },
+    );
+
+    app.get(
+      '/api/workspaces/:workspaceId/surveys/:surveyId/sends',
+      {
+        config: { access: 'surveys.read' },
+        schema: {
+          tags: ['surveys'],
+          summary: "The survey's sends, latest first, with their progress; page back with before = nextCursor",
+          params: surveyParams,
+          querystring: pageQuery,
+          response: { 200: z.object({ sends: z.array(surveySend), nextCursor: z.number().nullable() }) },
+        },
+      },
+      async (request) => surveys.listSends(tenantOf(request).workspaceId, request.params.surveyId, request.query),
+    );
+
+    app.get(
+      '/api/workspaces/:workspaceId/surveys/:surveyId/sends/:sendId',
+      {
+        config: { access: 'surveys.read' },
+        schema: {
+          tags: ['surveys'],
+          summary: 'One send of the survey with its progress',
+          params: sendParams,
+          response: { 200: surveySend },
+        },
+      },
+      async (request) => surveys.getSend(tenantOf(request).workspaceId, request.params.surveyId, request.params.sendId),
+    );
+
+    app.post(
+      '/api/workspaces/:workspaceId/surveys/:surveyId/sends/:sendId/cancel',
+      {
+        config: { access: 'surveys.manage' },
+        schema: {
+          tags: ['surveys'],
+          summary: 'Cancel a queued or running send: it stops after the batch in progress; members already asked keep their survey',
+          params: sendParams,
+          response: { 200: surveySend },
+        },
+      },
+      async (request) => surveys.cancelSend(tenantOf(request).workspaceId, request.params.surveyId, request.params.sendId),
     );
   };
 }

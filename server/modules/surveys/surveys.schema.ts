@@ -180,12 +180,33 @@ export const sendInput = z
   });
 export type SendInput = z.infer<typeof sendInput>;
 
-export const sendResult = z.object({
-  started: z.number(),
+export const SEND_STATUSES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+
+export const sendParams = surveyParams.extend({ sendId: idParam });
+
+/** A send of the survey and its progress: the job asks the members batch by batch and counts as it goes. */
+export const surveySend = z.object({
+  id: z.number(),
+  surveyId: z.number(),
+  status: z.enum(SEND_STATUSES).describe('queued → running → done; or cancelled, or failed (see error)'),
+  audience: z.object({
+    memberCount: z.number().describe('Members chosen by id'),
+    communities: z.array(z.object({ id: z.number(), name: z.string() })),
+    tags: z.array(z.string()),
+  }),
+  total: z.number().describe('Members in the audience when the send was made, each counted once'),
+  processed: z.number().describe('Members handled so far: started + every skip'),
+  started: z.number().describe('Members asked the first question'),
   skipped: z.object({
     noConsent: z.number().describe('No SMS consent (never given, or opted out)'),
     alreadyStarted: z.number().describe('Already answering or handed to a person'),
     alreadyCompleted: z.number(),
     notFound: z.number().describe('Not members of this workspace (or erased, merged, without a phone)'),
+    frequencyCap: z.number().describe("Already got as many texts as the workspace's frequency cap allows"),
   }),
+  error: z.string().nullable().describe('Why a failed send stopped'),
+  createdBy: z.object({ id: z.number(), name: z.string() }).nullable(),
+  createdAt: z.number(),
+  startedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
 });

@@ -3,19 +3,30 @@ import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import type { SurveyResponseStatus, SurveysTable } from '../../db/schema.ts';
 import { AppError } from '../../http/errors.ts';
+import { PRIORITY } from '../../jobs/define.ts';
+import { createJobQueue } from '../../jobs/queue.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { actionPath, uniqueActionSlug } from '../actions/actions.repo.ts';
 import { displayName, type Executor, isUniqueViolation } from '../members/members.repo.ts';
-import { audienceBatch, resolveAudience, type SkipReason } from '../messaging/audience.ts';
 import { getDefaultSender } from '../messaging/channels.repo.ts';
-import { createQuietHours, isValidTimezone } from '../messaging/quiet-hours.ts';
 import { choiceKey, DEFAULT_SCALE, questionText } from './answer-parsing.ts';
-import { beginSurvey, type Question, questionsOf } from './survey-engine.ts';
+import { type Question, questionsOf } from './survey-engine.ts';
+import { SURVEY_SEND_JOB } from './survey-send.job.ts';
+import {
+  ACTIVE_SEND_STATUSES,
+  activeSend,
+  countSendAudience,
+  findSend,
+  type SurveySendRow,
+  sendViews,
+  storeSendAudience,
+} from './survey-sends.repo.ts';
 import type { QuestionInput, SendInput, SurveyInput, SurveyPatch } from './surveys.schema.ts';
 import { findSurveyAction } from './web-survey.ts';
 
 // Surveys as staff manage them: definitions (draft → open → closed), live results from the tallies, responses, and
-// sending a survey by SMS to chosen members, communities and tags. Answering happens in survey-engine.ts.
+// sending a survey by SMS to chosen members, communities and tags (recorded here, carried out by survey-send.job.ts).
+// Answering happens in survey-engine.ts.
 
 type Deps = { db: Db; clock: Clock; config: Pick<Config, 'publicUrl'> };
 type SurveyRow = Selectable<SurveysTable>;
@@ -81,30 +92,11 @@ function answerValues(q: Question): { value: string; label: string }[] {
 
 const labelOf = (q: Question | undefined, value: string) => (q ? (answerValues(q).find((v) => v.value === value)?.label ?? value) : value);
 
-/** Members per transaction when a survey is sent: a batch's first questions are queued together or not at all. */
-const SEND_BATCH = 250;
-
-export type SendResult = {
-  started: number;
-  skipped: { noConsent: number; alreadyStarted: number; alreadyCompleted: number; notFound: number };
-};
-
-/** A member a survey is sent to, and why they cannot get it (checked before whether they already answer it). */
-type Recipient = { id: number; phone: string | null; timezone: string; skip: 'noConsent' | 'notFound' | null };
-
-/**
- * The send's skip for a member of the audience: no consent (never given, or opted out), or no phone. A landline is
- * texted like a member chosen by id (the consent rule is the survey's only filter).
- */
-function audienceSkip(skip: SkipReason | null): Recipient['skip'] {
-  if (skip === 'no_consent' || skip === 'opted_out') return 'noConsent';
-  if (skip === 'no_address') return 'notFound';
-  return null;
-}
-
 const percent = (count: number, total: number) => (total === 0 ? 0 : Math.round((count / total) * 1000) / 10);
 
 export function createSurveysService({ db, clock, config }: Deps) {
+  const jobs = createJobQueue({ db, clock });
+
   async function requireSurvey(executor: Executor, workspaceId: number, surveyId: number): Promise<SurveyRow> {
     const row = await executor
       .selectFrom('surveys')
@@ -558,7 +550,7 @@ export function createSurveysService({ db, clock, config }: Deps) {
     };
   }
 
-  /** The survey, open, and what sending it needs: the workspace's SMS sender and its quiet hours. */
+  /** The survey, open, and the sender it is texted from; every community chosen is one of the workspace's. */
   async function sendable(workspaceId: number, surveyId: number, communityIds: readonly number[]) {
     const row = await requireSurvey(db, workspaceId, surveyId);
     if (communityIds.length > 0) {
@@ -594,110 +586,139 @@ export function createSurveysService({ db, clock, config }: Deps) {
     if (!sender) {
       throw new AppError({ code: 'survey.invalid', status: 409, message: 'The workspace has no SMS sender: add one under Channels.' });
     }
-    const workspace = await db
-      .selectFrom('workspaces')
-      .select(['timezone', 'quiet_hours_start', 'quiet_hours_end'])
-      .where('id', '=', workspaceId)
-      .executeTakeFirstOrThrow();
-    return {
-      senderId: sender.id,
-      timezone: workspace.timezone,
-      quiet: createQuietHours({ start: workspace.quiet_hours_start, end: workspace.quiet_hours_end }),
-    };
+    return { senderId: sender.id };
+  }
+
+  const sendInProgress = (active: { processed: number; total: number } | undefined) =>
+    new AppError({
+      code: 'survey.send_in_progress',
+      status: 409,
+      message: `This survey is already being sent${
+        active ? ` (${active.processed.toLocaleString('en-US')} of ${active.total.toLocaleString('en-US')} members so far)` : ''
+      }. Wait for that send to finish, or cancel it, before sending again.`,
+    });
+
+  const sendNotFound = () => new AppError({ code: 'survey.send_not_found', status: 404, message: 'This survey has no send with this id.' });
+
+  async function sendView(executor: Executor, workspaceId: number, row: SurveySendRow) {
+    const [view] = await sendViews(executor, workspaceId, [row]);
+    return view as NonNullable<typeof view>;
   }
 
   /**
-   * Texts the survey's first question to chosen members and to the members of communities (sub-communities included)
-   * or with tags, each once: only those with SMS consent, each inside their own sending window (quiet hours), from the
-   * workspace's default SMS sender. Members already answering are not asked again. The audience is read and started
-   * SEND_BATCH members per transaction; should the survey close meanwhile, the send stops there.
+   * Records a send of the survey's first question to chosen members and to the members of communities (sub-communities
+   * included) or with tags, and enqueues the job that carries it out (survey-send.job.ts: only members with SMS
+   * consent, each once, inside their own sending window, from the workspace's default SMS sender). One send per
+   * survey at a time.
    */
-  async function send(workspaceId: number, surveyId: number, input: SendInput): Promise<SendResult> {
-    const now = clock.now();
-    const { senderId, timezone, quiet } = await sendable(workspaceId, surveyId, input.communityIds);
-    const result: SendResult = { started: 0, skipped: { noConsent: 0, alreadyStarted: 0, alreadyCompleted: 0, notFound: 0 } };
-
-    /** Starts the survey for one batch of members, in the caller's transaction; false once the survey is no longer open. */
-    async function startBatch(trx: Executor, recipients: readonly Recipient[]): Promise<boolean> {
-      const row = await requireSurvey(trx, workspaceId, surveyId);
-      if (row.status !== 'open') return false;
-      if (recipients.length === 0) return true;
-      const existing = await trx
-        .selectFrom('survey_responses')
-        .select(['member_id', 'status'])
-        .where('workspace_id', '=', workspaceId)
-        .where('survey_id', '=', surveyId)
-        .where(
-          'member_id',
-          'in',
-          recipients.map((r) => r.id),
-        )
-        .execute();
-      const statusOf = new Map(existing.map((e) => [e.member_id, e.status]));
-      for (const member of recipients) {
-        const status = statusOf.get(member.id);
-        if (member.phone === null || member.skip === 'notFound') result.skipped.notFound += 1;
-        else if (member.skip === 'noConsent') result.skipped.noConsent += 1;
-        else if (status === 'completed') result.skipped.alreadyCompleted += 1;
-        else if (status !== undefined) result.skipped.alreadyStarted += 1;
-        else {
-          const zone = isValidTimezone(member.timezone) ? member.timezone : timezone;
-          const sendAt = quiet.nextAllowed(now, zone);
-          const started = await beginSurvey(
-            trx,
-            { workspaceId, surveyId, memberId: member.id, phone: member.phone, senderId, now },
-            { sendAt, expiresAt: quiet.windowEnd(sendAt, zone) },
-          );
-          if (started === 'started') result.started += 1;
-          else result.skipped.alreadyStarted += 1;
-        }
-      }
-      return true;
-    }
-
-    for (let i = 0; i < input.memberIds.length; i += SEND_BATCH) {
-      const ids = input.memberIds.slice(i, i + SEND_BATCH);
-      const open = await db.transaction().execute(async (trx) => {
-        const members = await trx
-          .selectFrom('members')
-          .select(['id', 'phone', 'timezone', 'sms_consent'])
-          .where('workspace_id', '=', workspaceId)
-          .where('id', 'in', ids)
-          .where('merged_into', 'is', null)
-          .where('erased_at', 'is', null)
-          .execute();
-        result.skipped.notFound += ids.length - members.length;
-        return startBatch(
-          trx,
-          members.map(
-            (m): Recipient => ({ id: m.id, phone: m.phone, timezone: m.timezone, skip: m.sms_consent === 'granted' ? null : 'noConsent' }),
-          ),
-        );
-      });
-      if (!open) return result;
-    }
-
-    if (input.communityIds.length === 0 && input.tags.length === 0) return result;
-    // Communities and tags: streamed by member id, the same reading as a broadcast's (see audience.ts).
-    const audience = await resolveAudience(db, workspaceId, { communityIds: input.communityIds, tags: input.tags });
-    const listed = new Set(input.memberIds);
-    let after = 0;
-    for (;;) {
-      const batch = await db.transaction().execute(async (trx) => {
-        const members = await audienceBatch(trx, workspaceId, audience, after, SEND_BATCH, {
-          only: { names: false, email: false, postalCode: false },
+  async function send(createdBy: number | null, workspaceId: number, surveyId: number, input: SendInput) {
+    const { senderId } = await sendable(workspaceId, surveyId, input.communityIds);
+    const running = await activeSend(db, workspaceId, surveyId);
+    if (running) throw sendInProgress(running);
+    const audience = { memberIds: input.memberIds, communityIds: input.communityIds, tags: input.tags };
+    // Counted before the write: a large audience is not counted inside SQLite's one write transaction.
+    const total = await countSendAudience(db, workspaceId, audience);
+    try {
+      return await db.transaction().execute(async (trx) => {
+        const now = clock.now();
+        const active = await activeSend(trx, workspaceId, surveyId);
+        if (active) throw sendInProgress(active);
+        const row = await trx
+          .insertInto('survey_sends')
+          .values({
+            workspace_id: workspaceId,
+            survey_id: surveyId,
+            audience: storeSendAudience(audience),
+            sender_id: senderId,
+            status: 'queued',
+            total,
+            created_by: createdBy,
+            created_at: now,
+            updated_at: now,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await jobs.enqueue(trx, {
+          type: SURVEY_SEND_JOB,
+          payload: { workspaceId, sendId: row.id },
+          workspaceId,
+          priority: PRIORITY.bulk,
+          idempotencyKey: `survey-send:${row.id}`,
         });
-        const recipients = members
-          .filter((m) => !listed.has(m.id))
-          .map((m): Recipient => ({ id: m.id, phone: m.phone, timezone: m.timezone, skip: audienceSkip(m.skip) }));
-        return { open: await startBatch(trx, recipients), last: members.at(-1)?.id, full: members.length === SEND_BATCH };
+        return sendView(trx, workspaceId, row);
       });
-      if (!batch.open || !batch.full || batch.last === undefined) return result;
-      after = batch.last;
+    } catch (error) {
+      // Two sends at once: the other one took the survey's only active slot (survey_sends_active_uq).
+      if (isUniqueViolation(error)) throw sendInProgress(await activeSend(db, workspaceId, surveyId));
+      throw error;
     }
   }
 
-  return { list, get, create, update, setStatus, putOnWeb, remove, results, questionAnswers, responses, send };
+  /** The survey's sends, latest first, with their progress. */
+  async function listSends(workspaceId: number, surveyId: number, page: { limit: number; before?: number | undefined }) {
+    await requireSurvey(db, workspaceId, surveyId);
+    let query = db
+      .selectFrom('survey_sends')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('survey_id', '=', surveyId)
+      .orderBy('id', 'desc')
+      .limit(page.limit + 1);
+    if (page.before !== undefined) query = query.where('id', '<', page.before);
+    const rows = await query.execute();
+    const sends = await sendViews(db, workspaceId, rows.slice(0, page.limit));
+    return { sends, nextCursor: rows.length > page.limit ? (sends.at(-1)?.id ?? null) : null };
+  }
+
+  async function requireSend(executor: Executor, workspaceId: number, surveyId: number, sendId: number) {
+    const row = await findSend(executor, workspaceId, sendId);
+    if (!row || row.survey_id !== surveyId) throw sendNotFound();
+    return row;
+  }
+
+  async function getSend(workspaceId: number, surveyId: number, sendId: number) {
+    return sendView(db, workspaceId, await requireSend(db, workspaceId, surveyId, sendId));
+  }
+
+  /** Cancels a queued or running send: the job stops after the batch it is writing; members already asked stay asked. */
+  async function cancelSend(workspaceId: number, surveyId: number, sendId: number) {
+    const now = clock.now();
+    return db.transaction().execute(async (trx) => {
+      const row = await requireSend(trx, workspaceId, surveyId, sendId);
+      const cancelled = await trx
+        .updateTable('survey_sends')
+        .set({ status: 'cancelled', finished_at: now, updated_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', sendId)
+        .where('status', 'in', [...ACTIVE_SEND_STATUSES])
+        .returningAll()
+        .executeTakeFirst();
+      if (!cancelled) {
+        throw new AppError({
+          code: 'survey.send_finished',
+          status: 409,
+          message: `This send has already ${row.status === 'done' ? 'finished' : row.status === 'failed' ? 'failed' : 'been cancelled'}.`,
+        });
+      }
+      return sendView(trx, workspaceId, cancelled);
+    });
+  }
+  return {
+    list,
+    get,
+    create,
+    update,
+    setStatus,
+    putOnWeb,
+    remove,
+    results,
+    questionAnswers,
+    responses,
+    send,
+    listSends,
+    getSend,
+    cancelSend,
+  };
 }
 
 /** The demo workspace's open survey, so the dashboard and the simulator have something to answer. */

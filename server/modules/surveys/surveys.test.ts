@@ -71,11 +71,20 @@ describe.each(testDialects())('SMS surveys on %s', (dialect) => {
     return opened.json() as { id: number; questions: { id: number; kind: string }[] };
   }
 
-  async function send(surveyId: number, memberIds: number[]) {
-    const response = await api('POST', `/surveys/${surveyId}/send`, { memberIds });
-    expect(response.statusCode, response.body).toBe(200);
-    return response.json() as { started: number; skipped: Record<string, number> };
+  type SendOutcome = { status: string; started: number; skipped: Record<string, number> };
+
+  /** Sends the survey, lets the worker carry the send out, and returns what it did. */
+  async function sendAndRun(surveyId: number, audience: { memberIds?: number[]; communityIds?: number[]; tags?: string[] }) {
+    const response = await api('POST', `/surveys/${surveyId}/send`, audience);
+    expect(response.statusCode, response.body).toBe(202);
+    const queued = response.json() as { id: number; status: string };
+    expect(queued.status).toBe('queued');
+    await t.runJobs();
+    const done = (await api('GET', `/surveys/${surveyId}/sends/${queued.id}`)).json() as SendOutcome & { processed: number; total: number };
+    expect(done).toMatchObject({ status: 'done', processed: done.total });
+    return { started: done.started, skipped: done.skipped };
   }
+  const send = (surveyId: number, memberIds: number[]) => sendAndRun(surveyId, { memberIds });
 
   const responseOf = (surveyId: number, memberId: number) =>
     db()
@@ -99,7 +108,7 @@ describe.each(testDialects())('SMS surveys on %s', (dialect) => {
     const ana = await member({ firstName: 'Ana' });
     expect(await send(survey.id, [ana.id])).toEqual({
       started: 1,
-      skipped: { noConsent: 0, alreadyStarted: 0, alreadyCompleted: 0, notFound: 0 },
+      skipped: { noConsent: 0, alreadyStarted: 0, alreadyCompleted: 0, notFound: 0, frequencyCap: 0 },
     });
     // The first text the member ever gets: intro and first question, naming the organization and how to opt out.
     let bodies = await bodiesTo(ana.phone);
@@ -392,7 +401,7 @@ describe.each(testDialects())('SMS surveys on %s', (dialect) => {
     // 03:00 in Chicago: the question waits for 08:00 local and is valid until 21:00.
     t.clock.set(Date.parse('2026-11-23T09:00:00Z'));
     const result = await send(survey.id, [willing.id, unknown.id, done.id, 999_999]);
-    expect(result).toEqual({ started: 1, skipped: { noConsent: 1, alreadyStarted: 0, alreadyCompleted: 1, notFound: 1 } });
+    expect(result).toEqual({ started: 1, skipped: { noConsent: 1, alreadyStarted: 0, alreadyCompleted: 1, notFound: 1, frequencyCap: 0 } });
     const [question] = await outbound(willing.phone);
     expect(question).toMatchObject({
       kind: 'automation',
@@ -418,11 +427,7 @@ describe.each(testDialects())('SMS surveys on %s', (dialect) => {
     const response = await api('POST', `/communities/${communityId}/members`, { memberIds });
     expect(response.statusCode, response.body).toBe(200);
   }
-  async function sendTo(surveyId: number, audience: { memberIds?: number[]; communityIds?: number[]; tags?: string[] }) {
-    const response = await api('POST', `/surveys/${surveyId}/send`, audience);
-    expect(response.statusCode, response.body).toBe(200);
-    return response.json() as { started: number; skipped: Record<string, number> };
-  }
+  const sendTo = sendAndRun;
   const firstQuestion =
     'Three quick questions about getting around.\nHow do you get to work?\nA) Transit\nB) Bike\nC) Car\nGroundswell Demo: Reply STOP to opt out';
 
@@ -443,7 +448,7 @@ describe.each(testDialects())('SMS surveys on %s', (dialect) => {
     // Ana is in two of the chosen communities (and under the third): one question.
     expect(await sendTo(survey.id, { communityIds: [network, austin, houston] })).toEqual({
       started: 2,
-      skipped: { noConsent: 1, alreadyStarted: 0, alreadyCompleted: 0, notFound: 0 },
+      skipped: { noConsent: 1, alreadyStarted: 0, alreadyCompleted: 0, notFound: 0, frequencyCap: 0 },
     });
     expect(await bodiesTo(ana.phone)).toEqual([firstQuestion]);
     expect(await bodiesTo(ben.phone)).toEqual([firstQuestion]);
@@ -451,7 +456,7 @@ describe.each(testDialects())('SMS surveys on %s', (dialect) => {
     // Chosen both by id and through a community, a member is counted once.
     expect(await sendTo(survey.id, { memberIds: [eve.id, ana.id], communityIds: [austin] })).toEqual({
       started: 1,
-      skipped: { noConsent: 1, alreadyStarted: 1, alreadyCompleted: 0, notFound: 0 },
+      skipped: { noConsent: 1, alreadyStarted: 1, alreadyCompleted: 0, notFound: 0, frequencyCap: 0 },
     });
     expect(await bodiesTo(ana.phone)).toEqual([firstQuestion]);
     expect(await bodiesTo(eve.phone)).toEqual([firstQuestion]);
@@ -476,7 +481,7 @@ describe.each(testDialects())('SMS surveys on %s', (dialect) => {
     await join(big, [...crowd, fay.id]);
     expect(await sendTo(survey.id, { communityIds: [big], tags: ['volunteer'] })).toEqual({
       started: 260,
-      skipped: { noConsent: 0, alreadyStarted: 2, alreadyCompleted: 0, notFound: 0 },
+      skipped: { noConsent: 0, alreadyStarted: 2, alreadyCompleted: 0, notFound: 0, frequencyCap: 0 },
     });
     const asked = await db()
       .selectFrom('messages')

@@ -169,7 +169,10 @@ describe.each(testDialects())('surveys on the web on %s', (dialect) => {
     // Ana answers by text message.
     const anaPhone = '+15125550201';
     const ana = await consentingMember(db(), { workspaceId: ws, phone: anaPhone, firstName: 'Ana', now: t.clock.now() });
-    expect((await api('POST', `/surveys/${survey.id}/send`, { memberIds: [ana] })).json().started).toBe(1);
+    const sent = await api('POST', `/surveys/${survey.id}/send`, { memberIds: [ana] });
+    expect(sent.statusCode, sent.body).toBe(202);
+    await t.runJobs();
+    expect((await api('GET', `/surveys/${survey.id}/sends/${sent.json().id}`)).json()).toMatchObject({ status: 'done', started: 1 });
     for (const text of ['transit', '4', 'More buses']) {
       expect((await api('POST', '/simulator/inbound', { from: anaPhone, body: text })).statusCode).toBe(202);
       t.clock.advance(SURVEY_SETTLE_MS);

@@ -18,6 +18,8 @@ export const callSchema = z.object({
   nextActionId: z.number().nullable(),
   goal: z.number().nullable(),
   shareText: z.string(),
+  /** Patch-through, when on: the account that calls members and the number they see. */
+  patchThrough: z.object({ accountId: z.number(), accountName: z.string(), from: z.string() }).nullable(),
   takenCount: z.number(),
   path: z.string(),
   url: z.string(),

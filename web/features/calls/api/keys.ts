@@ -6,4 +6,5 @@ export const callsKeys = {
   results: (workspaceId: string, callId: string) => ['workspace', workspaceId, 'calls', 'results', callId] as const,
   officials: (workspaceId: string, q: string) => ['workspace', workspaceId, 'calls', 'officials', q] as const,
   districts: (workspaceId: string, q: string) => ['workspace', workspaceId, 'calls', 'districts', q] as const,
+  voiceLines: (workspaceId: string) => ['workspace', workspaceId, 'calls', 'voice-lines'] as const,
 };

@@ -13,6 +13,8 @@ export type CallForm = {
   fixedTargets: { name: string; title: string; phone: string }[];
   nextActionId: number | null;
   goal: number | null;
+  /** "Connect callers by phone": the Twilio account that calls members and the number they see; null: off. */
+  patchThrough: { accountId: number; from: string } | null;
 };
 
 /** Creates a draft call (no id yet) or saves the changes of an existing one. */

@@ -5,6 +5,7 @@ import {
   Badge,
   Button,
   Code,
+  Grid,
   Group,
   NumberInput,
   Paper,
@@ -26,6 +27,7 @@ import { ActionsTabs } from '../../../components/actions-tabs.tsx';
 import { EmbedSnippet } from '../../../components/embed-snippet.tsx';
 import { ErrorAlert } from '../../../components/error-alert.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
+import { PhonePreview } from '../../../components/phone-preview.tsx';
 import { QueryView } from '../../../components/query-view.tsx';
 import { useCurrentWorkspace } from '../../../lib/current-workspace.tsx';
 import { fieldError } from '../../../lib/errors.ts';
@@ -35,6 +37,7 @@ import { useCallResults } from '../api/get-call-results.ts';
 import { useActionList } from '../api/list-actions.ts';
 import { type CallForm, useSaveCall } from '../api/save-call.ts';
 import { useSetCallStatus } from '../api/set-call-status.ts';
+import { PatchThroughFields } from './patch-through-fields.tsx';
 
 const VARIABLES = ['member.first_name', 'member.postal_code', 'target.name', 'target.title', 'target.district', 'workspace.name'];
 const DEFAULT_SCRIPT =
@@ -65,6 +68,7 @@ const formOf = (call: Call | null): CallForm => ({
   fixedTargets: call?.fixedTargets.map(({ name, title, phone }) => ({ name, title, phone })) ?? [],
   nextActionId: call?.nextActionId ?? null,
   goal: call?.goal ?? null,
+  patchThrough: call?.patchThrough ? { accountId: call.patchThrough.accountId, from: call.patchThrough.from } : null,
 });
 
 function CallEditor(props: { call: Call | null }) {
@@ -77,15 +81,21 @@ function CallEditor(props: { call: Call | null }) {
   const actions = useActionList(workspaceId, 'all');
   const editable = can('actions.manage');
   const set = <K extends keyof CallForm>(key: K, value: CallForm[K]) => setForm((f) => ({ ...f, [key]: value }));
+  const [previewVersion, setPreviewVersion] = useState(0);
+  const refreshPreview = () => setPreviewVersion((v) => v + 1);
 
   const submit = async () => {
     const saved = await save.mutateAsync(form);
     notifySuccess(call ? 'Call saved' : 'Draft call created');
+    refreshPreview();
     if (!call) navigate(`/w/${workspaceId}/actions/calls/${saved.id}`, { replace: true });
   };
   const changeStatus = (verb: 'publish' | 'close') =>
     status.mutateAsync(verb).then(
-      () => notifySuccess(verb === 'publish' ? 'Published: the page takes calls' : 'Closed'),
+      () => {
+        notifySuccess(verb === 'publish' ? 'Published: the page takes calls' : 'Closed');
+        refreshPreview();
+      },
       (error: unknown) => notifyError(error, verb === 'publish' ? 'Could not publish' : 'Could not close'),
     );
 
@@ -133,184 +143,197 @@ function CallEditor(props: { call: Call | null }) {
       />
       <ActionsTabs workspaceId={workspaceId} value="calls" />
       {status.isError && <ErrorAlert error={status.error} title="Not ready to publish" />}
-      <SimpleGrid cols={{ base: 1, lg: call ? 2 : 1 }} spacing="lg" mt="md">
-        <Paper withBorder radius="md" p="lg">
-          <form
-            onSubmit={(event) => {
-              event.preventDefault();
-              void submit().catch(() => undefined);
-            }}
-          >
-            <Stack>
-              <TextInput
-                label="Title"
-                required
-                value={form.title}
-                onChange={(e) => set('title', e.currentTarget.value)}
-                error={fieldError(save.error, 'title')}
-                disabled={!editable}
-              />
-              <TextInput
-                label="Summary"
-                description="One line: link previews and lists."
-                value={form.summary}
-                onChange={(e) => set('summary', e.currentTarget.value)}
-                disabled={!editable}
-              />
-              <Textarea
-                label="Description"
-                autosize
-                minRows={3}
-                value={form.description}
-                onChange={(e) => set('description', e.currentTarget.value)}
-                disabled={!editable}
-              />
-              <Stack gap={4}>
-                <Text size="sm" fw={500}>
-                  Who members call
-                </Text>
-                <SegmentedControl
-                  value={form.targetMode}
-                  onChange={(value) => set('targetMode', value === 'fixed' ? 'fixed' : 'postal_code')}
-                  data={[
-                    { value: 'postal_code', label: 'Their representatives (by postal code)' },
-                    { value: 'fixed', label: 'A fixed list' },
-                  ]}
-                  disabled={!editable}
-                  aria-label="Who members call"
-                />
-              </Stack>
-              {form.targetMode === 'postal_code' ? (
-                <TagsInput
-                  label="Offices"
-                  description="Only officials of these offices (as in your officials file, e.g. federal, state); empty: all of them."
-                  value={form.offices}
-                  onChange={(value) => set('offices', value)}
-                  disabled={!editable}
-                />
-              ) : (
-                <Stack gap="xs">
-                  <Text size="sm" fw={500}>
-                    People to call
-                  </Text>
-                  {form.fixedTargets.map((target, i) => (
-                    // biome-ignore lint/suspicious/noArrayIndexKey: rows have no id until saved
-                    <Group key={i} gap="xs" align="flex-start" wrap="nowrap">
-                      {(['name', 'title', 'phone'] as const).map((key) => (
-                        <TextInput
-                          key={key}
-                          aria-label={`${key} ${i + 1}`}
-                          placeholder={key === 'name' ? 'Name' : key === 'title' ? 'Title' : 'Phone'}
-                          value={target[key]}
-                          onChange={(e) => {
-                            const value = e.currentTarget.value;
-                            set(
-                              'fixedTargets',
-                              form.fixedTargets.map((t, j) => (j === i ? { ...t, [key]: value } : t)),
-                            );
-                          }}
-                          style={{ flex: 1 }}
-                          disabled={!editable}
-                        />
-                      ))}
-                      <ActionIcon
-                        variant="subtle"
-                        color="red"
-                        aria-label={`Remove person ${i + 1}`}
-                        onClick={() =>
-                          set(
-                            'fixedTargets',
-                            form.fixedTargets.filter((_, j) => j !== i),
-                          )
-                        }
-                        mt={4}
-                        disabled={!editable}
-                      >
-                        <IconTrash size={16} />
-                      </ActionIcon>
-                    </Group>
-                  ))}
-                  {fieldError(save.error, 'phone') && (
-                    <Text c="red" size="sm">
-                      {fieldError(save.error, 'phone')}
-                    </Text>
-                  )}
-                  <Button
-                    variant="light"
-                    size="xs"
-                    leftSection={<IconPlus size={14} />}
-                    onClick={() => set('fixedTargets', [...form.fixedTargets, { name: '', title: '', phone: '' }])}
-                    disabled={!editable}
-                    w="fit-content"
-                  >
-                    Add a person
-                  </Button>
-                </Stack>
-              )}
-              <Textarea
-                label="Call script"
-                description="What members say on the phone; filled in for each person they call."
-                autosize
-                minRows={4}
-                value={form.script}
-                onChange={(e) => set('script', e.currentTarget.value)}
-                error={fieldError(save.error, 'script')}
-                disabled={!editable}
-              />
-              <Group gap={6}>
-                <Text size="xs" c="dimmed">
-                  Insert:
-                </Text>
-                {VARIABLES.map((v) => (
-                  <Button key={v} size="compact-xs" variant="default" onClick={() => insertVariable(v)} disabled={!editable}>
-                    <Code>{`{{ ${v} }}`}</Code>
-                  </Button>
-                ))}
-              </Group>
-              <Group grow align="flex-start">
-                <NumberInput
-                  label="Goal"
-                  description="Calls to reach (optional)"
-                  min={1}
-                  value={form.goal ?? ''}
-                  onChange={(value) => set('goal', typeof value === 'number' ? value : null)}
-                  disabled={!editable}
-                />
-                <Select
-                  label="Next step"
-                  description="Shown after the last call"
-                  data={nextOptions}
-                  value={form.nextActionId === null ? null : String(form.nextActionId)}
-                  onChange={(value) => set('nextActionId', value ? Number(value) : null)}
-                  clearable
-                  searchable
-                  error={fieldError(save.error, 'nextActionId')}
-                  disabled={!editable}
-                />
-              </Group>
-              {save.isError && <ErrorAlert error={save.error} title="Could not save" />}
-              {editable && (
-                <Group justify="flex-end">
-                  {!call && (
-                    <Button variant="default" component={Link} to={`/w/${workspaceId}/actions/calls`}>
-                      Cancel
-                    </Button>
-                  )}
-                  <Button type="submit" loading={save.isPending}>
-                    {call ? 'Save' : 'Create draft'}
-                  </Button>
-                </Group>
-              )}
-            </Stack>
-          </form>
-        </Paper>
-        {call && (
+      <Grid gap="xl" mt="md">
+        <Grid.Col span={{ base: 12, lg: 7 }}>
           <Stack>
-            <CallResultsPanel callId={String(call.id)} />
-            <EmbedSnippet url={call.url} title={call.title} published={call.status === 'published'} />
+            <Paper withBorder radius="md" p="lg">
+              <form
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  void submit().catch(() => undefined);
+                }}
+              >
+                <Stack>
+                  <TextInput
+                    label="Title"
+                    required
+                    value={form.title}
+                    onChange={(e) => set('title', e.currentTarget.value)}
+                    error={fieldError(save.error, 'title')}
+                    disabled={!editable}
+                  />
+                  <TextInput
+                    label="Summary"
+                    description="One line: link previews and lists."
+                    value={form.summary}
+                    onChange={(e) => set('summary', e.currentTarget.value)}
+                    disabled={!editable}
+                  />
+                  <Textarea
+                    label="Description"
+                    autosize
+                    minRows={3}
+                    value={form.description}
+                    onChange={(e) => set('description', e.currentTarget.value)}
+                    disabled={!editable}
+                  />
+                  <Stack gap={4}>
+                    <Text size="sm" fw={500}>
+                      Who members call
+                    </Text>
+                    <SegmentedControl
+                      value={form.targetMode}
+                      onChange={(value) => set('targetMode', value === 'fixed' ? 'fixed' : 'postal_code')}
+                      data={[
+                        { value: 'postal_code', label: 'Their representatives (by postal code)' },
+                        { value: 'fixed', label: 'A fixed list' },
+                      ]}
+                      disabled={!editable}
+                      aria-label="Who members call"
+                    />
+                  </Stack>
+                  {form.targetMode === 'postal_code' ? (
+                    <TagsInput
+                      label="Offices"
+                      description="Only officials of these offices (as in your officials file, e.g. federal, state); empty: all of them."
+                      value={form.offices}
+                      onChange={(value) => set('offices', value)}
+                      disabled={!editable}
+                    />
+                  ) : (
+                    <Stack gap="xs">
+                      <Text size="sm" fw={500}>
+                        People to call
+                      </Text>
+                      {form.fixedTargets.map((target, i) => (
+                        // biome-ignore lint/suspicious/noArrayIndexKey: rows have no id until saved
+                        <Group key={i} gap="xs" align="flex-start" wrap="nowrap">
+                          {(['name', 'title', 'phone'] as const).map((key) => (
+                            <TextInput
+                              key={key}
+                              aria-label={`${key} ${i + 1}`}
+                              placeholder={key === 'name' ? 'Name' : key === 'title' ? 'Title' : 'Phone'}
+                              value={target[key]}
+                              onChange={(e) => {
+                                const value = e.currentTarget.value;
+                                set(
+                                  'fixedTargets',
+                                  form.fixedTargets.map((t, j) => (j === i ? { ...t, [key]: value } : t)),
+                                );
+                              }}
+                              style={{ flex: 1 }}
+                              disabled={!editable}
+                            />
+                          ))}
+                          <ActionIcon
+                            variant="subtle"
+                            color="red"
+                            aria-label={`Remove person ${i + 1}`}
+                            onClick={() =>
+                              set(
+                                'fixedTargets',
+                                form.fixedTargets.filter((_, j) => j !== i),
+                              )
+                            }
+                            mt={4}
+                            disabled={!editable}
+                          >
+                            <IconTrash size={16} />
+                          </ActionIcon>
+                        </Group>
+                      ))}
+                      {fieldError(save.error, 'phone') && (
+                        <Text c="red" size="sm">
+                          {fieldError(save.error, 'phone')}
+                        </Text>
+                      )}
+                      <Button
+                        variant="light"
+                        size="xs"
+                        leftSection={<IconPlus size={14} />}
+                        onClick={() => set('fixedTargets', [...form.fixedTargets, { name: '', title: '', phone: '' }])}
+                        disabled={!editable}
+                        w="fit-content"
+                      >
+                        Add a person
+                      </Button>
+                    </Stack>
+                  )}
+                  <Textarea
+                    label="Call script"
+                    description="What members say on the phone; filled in for each person they call."
+                    autosize
+                    minRows={4}
+                    value={form.script}
+                    onChange={(e) => set('script', e.currentTarget.value)}
+                    error={fieldError(save.error, 'script')}
+                    disabled={!editable}
+                  />
+                  <Group gap={6}>
+                    <Text size="xs" c="dimmed">
+                      Insert:
+                    </Text>
+                    {VARIABLES.map((v) => (
+                      <Button key={v} size="compact-xs" variant="default" onClick={() => insertVariable(v)} disabled={!editable}>
+                        <Code>{`{{ ${v} }}`}</Code>
+                      </Button>
+                    ))}
+                  </Group>
+                  <PatchThroughFields
+                    value={form.patchThrough}
+                    onChange={(value) => set('patchThrough', value)}
+                    error={save.error}
+                    disabled={!editable}
+                  />
+                  <Group grow align="flex-start">
+                    <NumberInput
+                      label="Goal"
+                      description="Calls to reach (optional)"
+                      min={1}
+                      value={form.goal ?? ''}
+                      onChange={(value) => set('goal', typeof value === 'number' ? value : null)}
+                      disabled={!editable}
+                    />
+                    <Select
+                      label="Next step"
+                      description="Shown after the last call"
+                      data={nextOptions}
+                      value={form.nextActionId === null ? null : String(form.nextActionId)}
+                      onChange={(value) => set('nextActionId', value ? Number(value) : null)}
+                      clearable
+                      searchable
+                      error={fieldError(save.error, 'nextActionId')}
+                      disabled={!editable}
+                    />
+                  </Group>
+                  {save.isError && <ErrorAlert error={save.error} title="Could not save" />}
+                  {editable && (
+                    <Group justify="flex-end">
+                      {!call && (
+                        <Button variant="default" component={Link} to={`/w/${workspaceId}/actions/calls`}>
+                          Cancel
+                        </Button>
+                      )}
+                      <Button type="submit" loading={save.isPending}>
+                        {call ? 'Save' : 'Create draft'}
+                      </Button>
+                    </Group>
+                  )}
+                </Stack>
+              </form>
+            </Paper>
+            {call && <CallResultsPanel callId={String(call.id)} />}
+            {call && <EmbedSnippet url={call.url} title={call.title} published={call.status === 'published'} />}
           </Stack>
-        )}
-      </SimpleGrid>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, lg: 5 }}>
+          <PhonePreview
+            src={call ? `/api/workspaces/${workspaceId}/calls/${call.id}/preview` : null}
+            label="the call page"
+            version={previewVersion}
+          />
+        </Grid.Col>
+      </Grid>
     </>
   );
 }

@@ -5,6 +5,7 @@ import {
   Badge,
   Button,
   Checkbox,
+  Grid,
   Group,
   NumberInput,
   Paper,
@@ -24,6 +25,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { EmbedSnippet } from '../../../components/embed-snippet.tsx';
 import { ErrorAlert } from '../../../components/error-alert.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
+import { PhonePreview } from '../../../components/phone-preview.tsx';
 import { QueryView } from '../../../components/query-view.tsx';
 import { useCurrentWorkspace } from '../../../lib/current-workspace.tsx';
 import { fieldError } from '../../../lib/errors.ts';
@@ -46,7 +48,14 @@ export function EventPage() {
     return (
       <>
         <PageHeader title="New event" description="A draft: publish it when its page is ready." />
-        <EventEditor event={null} />
+        <Grid gap="xl">
+          <Grid.Col span={{ base: 12, lg: 7 }}>
+            <EventEditor event={null} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, lg: 5 }}>
+            <PhonePreview src={null} label="the event page" version={0} />
+          </Grid.Col>
+        </Grid>
       </>
     );
   }
@@ -64,8 +73,16 @@ function EventView(props: { event: EventDetail }) {
   const transition = useSetEventStatus(workspaceId, eventId);
   const manage = can('actions.manage');
   const [tab, setTab] = useState<string | null>(event.status === 'draft' ? 'details' : 'rsvps');
+  const [previewVersion, setPreviewVersion] = useState(0);
+  const refreshPreview = () => setPreviewVersion((v) => v + 1);
   const act = (action: EventTransition, done: string) =>
-    transition.mutate(action, { onSuccess: () => notifySuccess(done), onError: (error) => notifyError(error, 'That did not work') });
+    transition.mutate(action, {
+      onSuccess: () => {
+        notifySuccess(done);
+        refreshPreview();
+      },
+      onError: (error) => notifyError(error, 'That did not work'),
+    });
 
   return (
     <>
@@ -125,10 +142,21 @@ function EventView(props: { event: EventDetail }) {
           <RsvpsPanel event={event} />
         </Tabs.Panel>
         <Tabs.Panel value="details">
-          <Stack maw={760}>
-            <EventEditor event={event} />
-            <EmbedSnippet url={event.url} title={event.title} published={event.status === 'published'} />
-          </Stack>
+          <Grid gap="xl">
+            <Grid.Col span={{ base: 12, lg: 7 }}>
+              <Stack maw={760}>
+                <EventEditor event={event} onSaved={refreshPreview} />
+                <EmbedSnippet url={event.url} title={event.title} published={event.status === 'published'} />
+              </Stack>
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, lg: 5 }}>
+              <PhonePreview
+                src={`/api/workspaces/${workspaceId}/events/${event.id}/preview`}
+                label="the event page"
+                version={previewVersion}
+              />
+            </Grid.Col>
+          </Grid>
         </Tabs.Panel>
       </Tabs>
     </>
@@ -315,7 +343,7 @@ const newShift = (from?: ShiftDraft): ShiftDraft => ({
   waitlist: from?.waitlist ?? true,
 });
 
-function EventEditor(props: { event: EventDetail | null }) {
+function EventEditor(props: { event: EventDetail | null; onSaved?: () => void }) {
   const { event } = props;
   const { workspaceId, workspace, can } = useCurrentWorkspace();
   const navigate = useNavigate();
@@ -383,6 +411,7 @@ function EventEditor(props: { event: EventDetail | null }) {
     save.mutate(input, {
       onSuccess: (saved) => {
         notifySuccess(event ? 'Event saved.' : 'Draft created.');
+        props.onSaved?.();
         if (!event) navigate(`/w/${workspaceId}/actions/events/${saved.id}`);
       },
     });

@@ -19,10 +19,12 @@ import {
 import { IconDownload, IconExternalLink } from '@tabler/icons-react';
 import { type FormEvent, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
+import { ActionBasicsFields } from '../../../components/action-basics-fields.tsx';
+import { ActionStatusControls } from '../../../components/action-status-controls.tsx';
 import { ActionsTabs } from '../../../components/actions-tabs.tsx';
-import { ConfirmButton } from '../../../components/confirm-button.tsx';
 import { EmbedSnippet } from '../../../components/embed-snippet.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
+import { PhonePreview } from '../../../components/phone-preview.tsx';
 import { QueryView } from '../../../components/query-view.tsx';
 import { useCurrentWorkspace } from '../../../lib/current-workspace.tsx';
 import { errorDetail, fieldError, onlyFieldErrors } from '../../../lib/errors.ts';
@@ -157,39 +159,23 @@ function PetitionView(props: { petition: Petition | undefined }) {
         }
         actions={
           petition && (
-            <Group>
-              <PetitionStatusBadge status={petition.status} />
-              {manage && petition.status !== 'published' && (
-                <Button onClick={() => changeStatus('publish')} loading={status.isPending}>
-                  {petition.status === 'closed' ? 'Reopen' : 'Publish'}
-                </Button>
-              )}
-              {manage && petition.status === 'published' && (
-                <ConfirmButton
-                  title="Close this petition?"
-                  message="The page stays online and says it is closed; nobody can sign any more. You can reopen it."
-                  confirmLabel="Close petition"
-                  onConfirm={() => status.mutateAsync('close')}
-                  buttonProps={{ variant: 'default' }}
-                >
-                  Close
-                </ConfirmButton>
-              )}
-              {manage && petition.status === 'draft' && (
-                <ConfirmButton
-                  title="Delete this draft?"
-                  message="The draft is deleted for good."
-                  confirmLabel="Delete"
-                  onConfirm={async () => {
-                    await status.mutateAsync('delete');
-                    navigate(`/w/${workspaceId}/actions/petitions`);
-                  }}
-                  buttonProps={{ variant: 'default', color: 'red' }}
-                >
-                  Delete
-                </ConfirmButton>
-              )}
-            </Group>
+            <ActionStatusControls
+              status={petition.status}
+              badge={<PetitionStatusBadge status={petition.status} />}
+              manage={manage}
+              pending={status.isPending}
+              onPublish={() => changeStatus('publish')}
+              close={{
+                title: 'Close this petition?',
+                message: 'The page stays online and says it is closed; nobody can sign any more. You can reopen it.',
+                confirmLabel: 'Close petition',
+                onConfirm: () => status.mutateAsync('close'),
+              }}
+              onDelete={async () => {
+                await status.mutateAsync('delete');
+                navigate(`/w/${workspaceId}/actions/petitions`);
+              }}
+            />
           )
         }
       />
@@ -202,47 +188,38 @@ function PetitionView(props: { petition: Petition | undefined }) {
               <form onSubmit={submit} noValidate aria-label="Petition">
                 <fieldset disabled={!manage} style={{ border: 0, padding: 0, margin: 0 }}>
                   <Stack>
-                    <TextInput
-                      label="Title"
-                      value={values.title}
-                      onChange={(e) => set('title', e.currentTarget.value)}
-                      error={fieldError(error, 'title')}
-                      withAsterisk
-                      data-autofocus
-                    />
-                    <TextInput
-                      label="To (the target)"
-                      description="Who the petition is addressed to, e.g. Austin City Council."
-                      value={values.target}
-                      onChange={(e) => set('target', e.currentTarget.value)}
-                      error={fieldError(error, 'target')}
-                    />
-                    <TextInput
-                      label="Summary"
-                      description="One line: link previews and lists."
-                      value={values.summary}
-                      onChange={(e) => set('summary', e.currentTarget.value)}
-                      error={fieldError(error, 'summary')}
-                    />
-                    <Textarea
-                      label="Description"
-                      description="Why it matters. Blank lines make paragraphs."
-                      value={values.description}
-                      onChange={(e) => set('description', e.currentTarget.value)}
-                      error={fieldError(error, 'description')}
-                      autosize
-                      minRows={4}
-                    />
-                    <Textarea
-                      label="Letter"
-                      description="What signers put their name to (optional)."
-                      value={values.letter}
-                      onChange={(e) => set('letter', e.currentTarget.value)}
-                      error={fieldError(error, 'letter')}
-                      autosize
-                      minRows={3}
-                    />
-                    <Group grow align="flex-start">
+                    <ActionBasicsFields
+                      values={values}
+                      onChange={set}
+                      error={error}
+                      consentDescription="The words beside the checkbox, recorded exactly when a signer ticks it. Empty: the default below."
+                      defaultConsentWording={petition?.defaultConsentWording}
+                    >
+                      <TextInput
+                        label="To (the target)"
+                        description="Who the petition is addressed to, e.g. Austin City Council."
+                        value={values.target}
+                        onChange={(e) => set('target', e.currentTarget.value)}
+                        error={fieldError(error, 'target')}
+                      />
+                      <Textarea
+                        label="Description"
+                        description="Why it matters. Blank lines make paragraphs."
+                        value={values.description}
+                        onChange={(e) => set('description', e.currentTarget.value)}
+                        error={fieldError(error, 'description')}
+                        autosize
+                        minRows={4}
+                      />
+                      <Textarea
+                        label="Letter"
+                        description="What signers put their name to (optional)."
+                        value={values.letter}
+                        onChange={(e) => set('letter', e.currentTarget.value)}
+                        error={fieldError(error, 'letter')}
+                        autosize
+                        minRows={3}
+                      />
                       <NumberInput
                         label="Goal"
                         description="Signatures; shown as a thermometer."
@@ -252,54 +229,37 @@ function PetitionView(props: { petition: Petition | undefined }) {
                         min={1}
                         allowDecimal={false}
                       />
-                      <TextInput
-                        label="Address"
-                        description="The end of the page’s URL; from the title when empty."
-                        value={values.slug}
-                        onChange={(e) => set('slug', e.currentTarget.value)}
-                        error={fieldError(error, 'slug')}
+                      <Select
+                        label="Signers join"
+                        description="A community every signer becomes a member of (optional)."
+                        data={communities.data ?? []}
+                        value={values.communityId}
+                        onChange={(value) => set('communityId', value)}
+                        error={fieldError(error, 'communityId')}
+                        clearable
+                        searchable
                       />
-                    </Group>
-                    <Select
-                      label="Signers join"
-                      description="A community every signer becomes a member of (optional)."
-                      data={communities.data ?? []}
-                      value={values.communityId}
-                      onChange={(value) => set('communityId', value)}
-                      error={fieldError(error, 'communityId')}
-                      clearable
-                      searchable
-                    />
-                    <Select
-                      label="Next step"
-                      description="The action shown after signing (ladder of engagement); when empty, signers get share links."
-                      data={nextActions.data ?? []}
-                      value={values.nextActionId}
-                      onChange={(value) => set('nextActionId', value)}
-                      error={fieldError(error, 'nextActionId')}
-                      clearable
-                      searchable
-                    />
-                    <Textarea
-                      label="Share text"
-                      description="Prefilled in the text message, WhatsApp and X share links."
-                      value={values.shareText}
-                      onChange={(e) => set('shareText', e.currentTarget.value)}
-                      error={fieldError(error, 'shareText')}
-                      autosize
-                      minRows={2}
-                      maxLength={280}
-                    />
-                    <Textarea
-                      label="SMS consent wording"
-                      description="The words beside the checkbox, recorded exactly when a signer ticks it. Empty: the default below."
-                      placeholder={petition?.defaultConsentWording}
-                      value={values.consentWording}
-                      onChange={(e) => set('consentWording', e.currentTarget.value)}
-                      error={fieldError(error, 'consentWording')}
-                      autosize
-                      minRows={2}
-                    />
+                      <Select
+                        label="Next step"
+                        description="The action shown after signing (ladder of engagement); when empty, signers get share links."
+                        data={nextActions.data ?? []}
+                        value={values.nextActionId}
+                        onChange={(value) => set('nextActionId', value)}
+                        error={fieldError(error, 'nextActionId')}
+                        clearable
+                        searchable
+                      />
+                      <Textarea
+                        label="Share text"
+                        description="Prefilled in the text message, WhatsApp and X share links."
+                        value={values.shareText}
+                        onChange={(e) => set('shareText', e.currentTarget.value)}
+                        error={fieldError(error, 'shareText')}
+                        autosize
+                        minRows={2}
+                        maxLength={280}
+                      />
+                    </ActionBasicsFields>
                     <Checkbox
                       label="Ask signers why they sign (optional comment)"
                       checked={values.askComment}
@@ -330,22 +290,11 @@ function PetitionView(props: { petition: Petition | undefined }) {
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
-          <Stack gap="xs" style={{ position: 'sticky', top: 16 }}>
-            <Title order={4}>Phone preview</Title>
-            {petition ? (
-              <iframe
-                key={previewKey}
-                title="Phone preview of the petition page"
-                src={`/api/workspaces/${workspaceId}/petitions/${petition.id}/preview`}
-                style={{ width: 375, maxWidth: '100%', height: 700, border: '10px solid #1a1b1e', borderRadius: 28, background: '#fff' }}
-                data-preview
-              />
-            ) : (
-              <Text c="dimmed" size="sm">
-                Create the draft to see how it looks on a phone.
-              </Text>
-            )}
-          </Stack>
+          <PhonePreview
+            src={petition ? `/api/workspaces/${workspaceId}/petitions/${petition.id}/preview` : null}
+            label="the petition page"
+            version={previewKey}
+          />
         </Grid.Col>
       </Grid>
     </>

@@ -18,9 +18,11 @@ import {
 import { IconExternalLink } from '@tabler/icons-react';
 import { type FormEvent, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
+import { ActionBasicsFields } from '../../../components/action-basics-fields.tsx';
+import { ActionStatusControls } from '../../../components/action-status-controls.tsx';
 import { ActionsTabs } from '../../../components/actions-tabs.tsx';
-import { ConfirmButton } from '../../../components/confirm-button.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
+import { PhonePreview } from '../../../components/phone-preview.tsx';
 import { QueryView } from '../../../components/query-view.tsx';
 import { useCurrentWorkspace } from '../../../lib/current-workspace.tsx';
 import { errorDetail, fieldError, onlyFieldErrors } from '../../../lib/errors.ts';
@@ -176,39 +178,23 @@ function ShareView(props: { share: Share | undefined }) {
         }
         actions={
           share && (
-            <Group>
-              <ShareStatusBadge status={share.status} />
-              {manage && share.status !== 'published' && (
-                <Button onClick={() => changeStatus('publish')} loading={status.isPending}>
-                  {share.status === 'closed' ? 'Reopen' : 'Publish'}
-                </Button>
-              )}
-              {manage && share.status === 'published' && (
-                <ConfirmButton
-                  title="Close this share action?"
-                  message="The page stays online and says the campaign has ended; taps no longer count. You can reopen it."
-                  confirmLabel="Close"
-                  onConfirm={() => status.mutateAsync('close')}
-                  buttonProps={{ variant: 'default' }}
-                >
-                  Close
-                </ConfirmButton>
-              )}
-              {manage && share.status === 'draft' && (
-                <ConfirmButton
-                  title="Delete this draft?"
-                  message="The draft is deleted for good."
-                  confirmLabel="Delete"
-                  onConfirm={async () => {
-                    await status.mutateAsync('delete');
-                    navigate(`/w/${workspaceId}/actions/shares`);
-                  }}
-                  buttonProps={{ variant: 'default', color: 'red' }}
-                >
-                  Delete
-                </ConfirmButton>
-              )}
-            </Group>
+            <ActionStatusControls
+              status={share.status}
+              badge={<ShareStatusBadge status={share.status} />}
+              manage={manage}
+              pending={status.isPending}
+              onPublish={() => changeStatus('publish')}
+              close={{
+                title: 'Close this share action?',
+                message: 'The page stays online and says the campaign has ended; taps no longer count. You can reopen it.',
+                confirmLabel: 'Close',
+                onConfirm: () => status.mutateAsync('close'),
+              }}
+              onDelete={async () => {
+                await status.mutateAsync('delete');
+                navigate(`/w/${workspaceId}/actions/shares`);
+              }}
+            />
           )
         }
       />
@@ -221,101 +207,98 @@ function ShareView(props: { share: Share | undefined }) {
               <form onSubmit={submit} noValidate aria-label="Share action">
                 <fieldset disabled={!manage} style={{ border: 0, padding: 0, margin: 0 }}>
                   <Stack>
-                    <TextInput
-                      label="Title"
-                      value={values.title}
-                      onChange={(e) => set('title', e.currentTarget.value)}
-                      error={fieldError(error, 'title')}
-                      withAsterisk
-                      data-autofocus
-                    />
-                    <Textarea
-                      label="Description"
-                      description="What you ask members to share, and why. Blank lines make paragraphs."
-                      value={values.description}
-                      onChange={(e) => set('description', e.currentTarget.value)}
-                      error={fieldError(error, 'description')}
-                      autosize
-                      minRows={3}
-                    />
-                    <Select
-                      label="The posts link to"
-                      description="One of your actions: each member’s link carries their share code, so sign-ups are credited to them."
-                      data={targets.data ?? []}
-                      value={values.targetActionId}
-                      onChange={(value) => set('targetActionId', value)}
-                      error={fieldError(error, 'targetActionId')}
-                      clearable
-                      searchable
-                    />
-                    {!values.targetActionId && (
-                      <TextInput
-                        label="…or an outside address"
-                        description="Tagged with utm_source per network. Empty: the posts link to this share page."
-                        placeholder="https://"
-                        value={values.targetUrl}
-                        onChange={(e) => set('targetUrl', e.currentTarget.value)}
-                        error={fieldError(error, 'targetUrl')}
+                    <ActionBasicsFields
+                      values={values}
+                      onChange={set}
+                      error={error}
+                      consentDescription="The words beside the optional checkbox for people who give their number on the page. Empty: the default."
+                    >
+                      <Textarea
+                        label="Description"
+                        description="What you ask members to share, and why. Blank lines make paragraphs."
+                        value={values.description}
+                        onChange={(e) => set('description', e.currentTarget.value)}
+                        error={fieldError(error, 'description')}
+                        autosize
+                        minRows={3}
                       />
-                    )}
-                    <Title order={5}>Suggested posts</Title>
-                    <Text size="sm" c="dimmed">
-                      Tick the networks to offer. Members can change the words before posting; the link is added for them.
-                    </Text>
-                    {NETWORKS.map((n) => {
-                      const p = values.posts[n];
-                      return (
-                        <Paper key={n} withBorder radius="sm" p="sm" data-network={n}>
-                          <Stack gap="xs">
-                            <Checkbox
-                              label={NETWORK_LABELS[n]}
-                              checked={p.on}
-                              onChange={(e) => setPost(n, { on: e.currentTarget.checked })}
-                            />
-                            {p.on && (
-                              <>
-                                {n === 'email' && (
-                                  <TextInput
-                                    label="Subject"
-                                    value={p.subject}
-                                    onChange={(e) => setPost(n, { subject: e.currentTarget.value })}
+                      <Select
+                        label="The posts link to"
+                        description="One of your actions: each member’s link carries their share code, so sign-ups are credited to them."
+                        data={targets.data ?? []}
+                        value={values.targetActionId}
+                        onChange={(value) => set('targetActionId', value)}
+                        error={fieldError(error, 'targetActionId')}
+                        clearable
+                        searchable
+                      />
+                      {!values.targetActionId && (
+                        <TextInput
+                          label="…or an outside address"
+                          description="Tagged with utm_source per network. Empty: the posts link to this share page."
+                          placeholder="https://"
+                          value={values.targetUrl}
+                          onChange={(e) => set('targetUrl', e.currentTarget.value)}
+                          error={fieldError(error, 'targetUrl')}
+                        />
+                      )}
+                      <Title order={5}>Suggested posts</Title>
+                      <Text size="sm" c="dimmed">
+                        Tick the networks to offer. Members can change the words before posting; the link is added for them.
+                      </Text>
+                      {NETWORKS.map((n) => {
+                        const p = values.posts[n];
+                        return (
+                          <Paper key={n} withBorder radius="sm" p="sm" data-network={n}>
+                            <Stack gap="xs">
+                              <Checkbox
+                                label={NETWORK_LABELS[n]}
+                                checked={p.on}
+                                onChange={(e) => setPost(n, { on: e.currentTarget.checked })}
+                              />
+                              {p.on && (
+                                <>
+                                  {n === 'email' && (
+                                    <TextInput
+                                      label="Subject"
+                                      value={p.subject}
+                                      onChange={(e) => setPost(n, { subject: e.currentTarget.value })}
+                                    />
+                                  )}
+                                  <Textarea
+                                    label={`${NETWORK_LABELS[n]} post`}
+                                    description={
+                                      n === 'facebook' ? 'Facebook only takes the link; the text is shown on the page to copy.' : undefined
+                                    }
+                                    value={p.text}
+                                    onChange={(e) => setPost(n, { text: e.currentTarget.value })}
+                                    error={fieldError(error, `posts.${n}.text`)}
+                                    autosize
+                                    minRows={2}
+                                    maxLength={n === 'x' || n === 'bluesky' ? 250 : 1000}
                                   />
-                                )}
-                                <Textarea
-                                  label={`${NETWORK_LABELS[n]} post`}
-                                  description={
-                                    n === 'facebook' ? 'Facebook only takes the link; the text is shown on the page to copy.' : undefined
-                                  }
-                                  value={p.text}
-                                  onChange={(e) => setPost(n, { text: e.currentTarget.value })}
-                                  error={fieldError(error, `posts.${n}.text`)}
-                                  autosize
-                                  minRows={2}
-                                  maxLength={n === 'x' || n === 'bluesky' ? 250 : 1000}
-                                />
-                                <TextInput
-                                  label={`${NETWORK_LABELS[n]} hashtags`}
-                                  placeholder="#SaveTheOaks #Austin"
-                                  value={p.hashtags}
-                                  onChange={(e) => setPost(n, { hashtags: e.currentTarget.value })}
-                                  error={fieldError(error, `posts.${n}.hashtags`)}
-                                />
-                                {n === 'mastodon' && (
                                   <TextInput
-                                    label="Mastodon server"
-                                    description="Where the post opens; default mastodon.social."
-                                    value={values.mastodonInstance}
-                                    onChange={(e) => set('mastodonInstance', e.currentTarget.value)}
-                                    error={fieldError(error, 'mastodonInstance')}
+                                    label={`${NETWORK_LABELS[n]} hashtags`}
+                                    placeholder="#SaveTheOaks #Austin"
+                                    value={p.hashtags}
+                                    onChange={(e) => setPost(n, { hashtags: e.currentTarget.value })}
+                                    error={fieldError(error, `posts.${n}.hashtags`)}
                                   />
-                                )}
-                              </>
-                            )}
-                          </Stack>
-                        </Paper>
-                      );
-                    })}
-                    <Group grow align="flex-start">
+                                  {n === 'mastodon' && (
+                                    <TextInput
+                                      label="Mastodon server"
+                                      description="Where the post opens; default mastodon.social."
+                                      value={values.mastodonInstance}
+                                      onChange={(e) => set('mastodonInstance', e.currentTarget.value)}
+                                      error={fieldError(error, 'mastodonInstance')}
+                                    />
+                                  )}
+                                </>
+                              )}
+                            </Stack>
+                          </Paper>
+                        );
+                      })}
                       <Select
                         label="Community"
                         description="Counts its shares and recruits (optional)."
@@ -326,30 +309,7 @@ function ShareView(props: { share: Share | undefined }) {
                         clearable
                         searchable
                       />
-                      <TextInput
-                        label="Address"
-                        description="The end of the page’s URL; from the title when empty."
-                        value={values.slug}
-                        onChange={(e) => set('slug', e.currentTarget.value)}
-                        error={fieldError(error, 'slug')}
-                      />
-                    </Group>
-                    <TextInput
-                      label="Summary"
-                      description="One line: link previews."
-                      value={values.summary}
-                      onChange={(e) => set('summary', e.currentTarget.value)}
-                      error={fieldError(error, 'summary')}
-                    />
-                    <Textarea
-                      label="SMS consent wording"
-                      description="The words beside the optional checkbox for people who give their number on the page. Empty: the default."
-                      value={values.consentWording}
-                      onChange={(e) => set('consentWording', e.currentTarget.value)}
-                      error={fieldError(error, 'consentWording')}
-                      autosize
-                      minRows={2}
-                    />
+                    </ActionBasicsFields>
                     {error && !onlyFieldErrors(error, FIELDS) && (
                       <Alert color="red" variant="light" role="alert">
                         {errorDetail(error)}
@@ -369,22 +329,11 @@ function ShareView(props: { share: Share | undefined }) {
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
-          <Stack gap="xs" style={{ position: 'sticky', top: 16 }}>
-            <Title order={4}>Phone preview</Title>
-            {share ? (
-              <iframe
-                key={previewKey}
-                title="Phone preview of the share page"
-                src={`/api/workspaces/${workspaceId}/shares/${share.id}/preview`}
-                style={{ width: 375, maxWidth: '100%', height: 700, border: '10px solid #1a1b1e', borderRadius: 28, background: '#fff' }}
-                data-preview
-              />
-            ) : (
-              <Text c="dimmed" size="sm">
-                Create the draft to see how it looks on a phone.
-              </Text>
-            )}
-          </Stack>
+          <PhonePreview
+            src={share ? `/api/workspaces/${workspaceId}/shares/${share.id}/preview` : null}
+            label="the share page"
+            version={previewKey}
+          />
         </Grid.Col>
       </Grid>
     </>

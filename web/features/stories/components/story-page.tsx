@@ -2,8 +2,9 @@ import { Alert, Anchor, Button, Checkbox, Grid, Group, Paper, Stack, Text, Texta
 import { IconExternalLink } from '@tabler/icons-react';
 import { type FormEvent, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
+import { ActionBasicsFields } from '../../../components/action-basics-fields.tsx';
+import { ActionStatusControls } from '../../../components/action-status-controls.tsx';
 import { ActionsTabs } from '../../../components/actions-tabs.tsx';
-import { ConfirmButton } from '../../../components/confirm-button.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { QueryView } from '../../../components/query-view.tsx';
 import { useCurrentWorkspace } from '../../../lib/current-workspace.tsx';
@@ -94,69 +95,43 @@ function StoryView(props: { story: Story | undefined }) {
       <form onSubmit={submit} noValidate aria-label="Call for stories">
         <fieldset disabled={!manage} style={{ border: 0, padding: 0, margin: 0 }}>
           <Stack>
-            <TextInput
-              label="Title"
-              value={values.title}
-              onChange={(e) => set('title', e.currentTarget.value)}
-              error={fieldError(error, 'title')}
-              withAsterisk
-              data-autofocus
-            />
-            <TextInput
-              label="Prompt"
-              description="The question members answer, e.g. Tell us why transit matters to you."
-              value={values.prompt}
-              onChange={(e) => set('prompt', e.currentTarget.value)}
-              error={fieldError(error, 'prompt')}
-            />
-            <TextInput
-              label="Summary"
-              description="One line: link previews and lists."
-              value={values.summary}
-              onChange={(e) => set('summary', e.currentTarget.value)}
-              error={fieldError(error, 'summary')}
-            />
-            <Textarea
-              label="Description"
-              description="Why you ask. Blank lines make paragraphs."
-              value={values.description}
-              onChange={(e) => set('description', e.currentTarget.value)}
-              error={fieldError(error, 'description')}
-              autosize
-              minRows={3}
-            />
-            <Checkbox
-              label="Ask for a photo (JPEG, PNG or WebP, up to 3 MB)"
-              checked={values.askPhoto}
-              onChange={(e) => set('askPhoto', e.currentTarget.checked)}
-            />
-            <Textarea
-              label="Consent to publish"
-              description="The words members agree to so their story can be published; stored with each story. Empty: the default below."
-              placeholder={story?.defaultPublishWording}
-              value={values.publishWording}
-              onChange={(e) => set('publishWording', e.currentTarget.value)}
-              error={fieldError(error, 'publishWording')}
-              autosize
-              minRows={2}
-            />
-            <Textarea
-              label="SMS consent wording"
-              description="The words beside the texts checkbox, recorded exactly when ticked. Empty: the default below."
-              placeholder={story?.defaultConsentWording}
-              value={values.consentWording}
-              onChange={(e) => set('consentWording', e.currentTarget.value)}
-              error={fieldError(error, 'consentWording')}
-              autosize
-              minRows={2}
-            />
-            <Group grow align="flex-start">
+            <ActionBasicsFields
+              values={values}
+              onChange={set}
+              error={error}
+              consentDescription="The words beside the texts checkbox, recorded exactly when ticked. Empty: the default below."
+              defaultConsentWording={story?.defaultConsentWording}
+            >
               <TextInput
-                label="Address"
-                description="The end of the page’s URL; from the title when empty."
-                value={values.slug}
-                onChange={(e) => set('slug', e.currentTarget.value)}
-                error={fieldError(error, 'slug')}
+                label="Prompt"
+                description="The question members answer, e.g. Tell us why transit matters to you."
+                value={values.prompt}
+                onChange={(e) => set('prompt', e.currentTarget.value)}
+                error={fieldError(error, 'prompt')}
+              />
+              <Textarea
+                label="Description"
+                description="Why you ask. Blank lines make paragraphs."
+                value={values.description}
+                onChange={(e) => set('description', e.currentTarget.value)}
+                error={fieldError(error, 'description')}
+                autosize
+                minRows={3}
+              />
+              <Checkbox
+                label="Ask for a photo (JPEG, PNG or WebP, up to 3 MB)"
+                checked={values.askPhoto}
+                onChange={(e) => set('askPhoto', e.currentTarget.checked)}
+              />
+              <Textarea
+                label="Consent to publish"
+                description="The words members agree to so their story can be published; stored with each story. Empty: the default below."
+                placeholder={story?.defaultPublishWording}
+                value={values.publishWording}
+                onChange={(e) => set('publishWording', e.currentTarget.value)}
+                error={fieldError(error, 'publishWording')}
+                autosize
+                minRows={2}
               />
               <TextInput
                 label="Share text"
@@ -166,7 +141,7 @@ function StoryView(props: { story: Story | undefined }) {
                 error={fieldError(error, 'shareText')}
                 maxLength={280}
               />
-            </Group>
+            </ActionBasicsFields>
             {error && !onlyFieldErrors(error, FIELDS) && (
               <Alert color="red" variant="light" role="alert">
                 {errorDetail(error)}
@@ -209,39 +184,23 @@ function StoryView(props: { story: Story | undefined }) {
         }
         actions={
           story && (
-            <Group>
-              <StoryStatusBadge status={story.status} />
-              {manage && story.status !== 'published' && (
-                <Button onClick={() => changeStatus('publish')} loading={status.isPending}>
-                  {story.status === 'closed' ? 'Reopen' : 'Publish'}
-                </Button>
-              )}
-              {manage && story.status === 'published' && (
-                <ConfirmButton
-                  title="Close this call for stories?"
-                  message="The form stops taking stories; the spotlight of approved stories stays online. You can reopen it."
-                  confirmLabel="Close"
-                  onConfirm={() => status.mutateAsync('close')}
-                  buttonProps={{ variant: 'default' }}
-                >
-                  Close
-                </ConfirmButton>
-              )}
-              {manage && story.status === 'draft' && (
-                <ConfirmButton
-                  title="Delete this draft?"
-                  message="The draft is deleted for good."
-                  confirmLabel="Delete"
-                  onConfirm={async () => {
-                    await status.mutateAsync('delete');
-                    navigate(`/w/${workspaceId}/actions/stories`);
-                  }}
-                  buttonProps={{ variant: 'default', color: 'red' }}
-                >
-                  Delete
-                </ConfirmButton>
-              )}
-            </Group>
+            <ActionStatusControls
+              status={story.status}
+              badge={<StoryStatusBadge status={story.status} />}
+              manage={manage}
+              pending={status.isPending}
+              onPublish={() => changeStatus('publish')}
+              close={{
+                title: 'Close this call for stories?',
+                message: 'The form stops taking stories; the spotlight of approved stories stays online. You can reopen it.',
+                confirmLabel: 'Close',
+                onConfirm: () => status.mutateAsync('close'),
+              }}
+              onDelete={async () => {
+                await status.mutateAsync('delete');
+                navigate(`/w/${workspaceId}/actions/stories`);
+              }}
+            />
           )
         }
       />

@@ -5,5 +5,6 @@ export const surveysKeys = {
   detail: (workspaceId: string, surveyId: string) => ['workspace', workspaceId, 'surveys', 'detail', surveyId] as const,
   results: (workspaceId: string, surveyId: string) => ['workspace', workspaceId, 'surveys', 'results', surveyId] as const,
   responses: (workspaceId: string, surveyId: string) => ['workspace', workspaceId, 'surveys', 'responses', surveyId] as const,
+  sends: (workspaceId: string, surveyId: string) => ['workspace', workspaceId, 'surveys', 'sends', surveyId] as const,
   communityOptions: (workspaceId: string) => ['workspace', workspaceId, 'surveys', 'community-options'] as const,
 };
