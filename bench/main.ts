@@ -9,6 +9,8 @@ import { httpBenchmark } from './http.ts';
 import { importBenchmark } from './import.ts';
 import { jobsBenchmark } from './jobs.ts';
 import { type BenchContext, type Benchmark, type BenchOptions, formatMeasurement } from './report.ts';
+import { segmentBenchmark } from './segment.ts';
+import { workflowBenchmark } from './workflow.ts';
 
 // `npm run bench -- [names…] [options]`: runs the named benchmarks (default: all) and prints one JSON line per figure
 // on stdout; progress goes to stderr. See bench/README.md.
@@ -21,6 +23,8 @@ const BENCHMARKS: Record<string, Benchmark> = {
   dispatch: dispatchBenchmark,
   callbacks: callbacksBenchmark,
   'action-page': actionPageBenchmark,
+  segment: segmentBenchmark,
+  workflow: workflowBenchmark,
 };
 
 const USAGE = `Usage: npm run bench -- [names…] [options]

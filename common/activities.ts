@@ -20,5 +20,7 @@ export const ACTIVITY_TYPES = [
   'referred',
   'posted',
   'badge_earned',
+  /** Points given by a workflow's award_points step; data: { points }. */
+  'points_awarded',
 ] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];

@@ -52,11 +52,15 @@ import { webhookRoutes } from './modules/messaging/webhooks.routes.ts';
 import { p2pRoutes } from './modules/p2p/p2p.routes.ts';
 import { petitionsRoutes } from './modules/petitions/petitions.routes.ts';
 import { referralsRoutes } from './modules/referrals/referrals.routes.ts';
+import { segmentsRoutes } from './modules/segments/segments.routes.ts';
+import { createSegmentsService } from './modules/segments/segments.service.ts';
 import { createSharePageService } from './modules/shares/share-page.service.ts';
 import { sharesRoutes } from './modules/shares/shares.routes.ts';
 import { storiesRoutes } from './modules/stories/stories.routes.ts';
 import { surveysRoutes } from './modules/surveys/surveys.routes.ts';
 import { createWebSurveys } from './modules/surveys/web-survey.ts';
+import { workflowsRoutes } from './modules/workflows/workflows.routes.ts';
+import { createWorkflowsService } from './modules/workflows/workflows.service.ts';
 import { callPages } from './pages/call.routes.ts';
 import { registerEmbedMode } from './pages/embed.ts';
 import { eventPages } from './pages/event.routes.ts';
@@ -194,12 +198,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onClose', () => signups.drain());
   await app.register(petitionPages({ db, clock, appSecret: deps.appSecret, config, writer: signups }), { prefix: '/p' });
   await app.register(referralsRoutes({ db }));
+  await app.register(segmentsRoutes({ segments: createSegmentsService({ db, clock }) }));
   await app.register(sharesRoutes({ db, clock, config }));
   await app.register(sharePages({ shares: createSharePageService({ db, clock, appSecret: deps.appSecret, config }), config }), {
     prefix: '/p',
   });
   await app.register(storiesRoutes({ db, clock, config }));
   await app.register(storyPages({ db, clock, appSecret: deps.appSecret, config }), { prefix: '/p' });
+  await app.register(workflowsRoutes({ workflows: createWorkflowsService({ db, clock, appSecret: deps.appSecret, config }) }));
 
   await registerDashboard(app, config.webDist);
   return app;

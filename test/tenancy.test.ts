@@ -90,6 +90,15 @@ const BODIES: Record<string, unknown> = {
     mode: 'replace',
   },
   'POST /api/workspaces/{workspaceId}/call-targets/districts/import': { csv: 'zip,district\n78701,TX-1\n', mode: 'replace' },
+  'POST /api/workspaces/{workspaceId}/segments': { name: 'Intrusion', rules: { kind: 'tag', has: true, tags: ['1'] } },
+  'POST /api/workspaces/{workspaceId}/segments/preview': { rules: { kind: 'tag', has: true, tags: ['1'] } },
+  'PATCH /api/workspaces/{workspaceId}/segments/{segmentId}': { name: 'Taken over' },
+  'POST /api/workspaces/{workspaceId}/workflows': {
+    name: 'Intrusion',
+    definition: { trigger: { kind: 'manual' }, enrollment: 'once', steps: [{ id: 'a', kind: 'add_tag', tag: 'x' }] },
+  },
+  'PATCH /api/workspaces/{workspaceId}/workflows/{workflowId}': { name: 'Taken over' },
+  'POST /api/workspaces/{workspaceId}/workflows/{workflowId}/enroll': { memberIds: [1] },
 };
 
 describe.each(testDialects())('tenant isolation on %s', (dialect) => {
@@ -312,6 +321,48 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id;
+    idsOfB.segmentId = (
+      await b.request({
+        method: 'POST',
+        url: `/api/workspaces/${wsB}/segments`,
+        payload: { name: 'B circle', rules: { kind: 'community', in: true, communityIds: [communityOfB.id] } },
+      })
+    ).json().id;
+    idsOfB.workflowId = (
+      await b.request({
+        method: 'POST',
+        url: `/api/workspaces/${wsB}/workflows`,
+        payload: {
+          name: 'B welcome',
+          definition: { trigger: { kind: 'manual' }, enrollment: 'once', steps: [{ id: 'a', kind: 'add_tag', tag: 'b' }] },
+        },
+      })
+    ).json().id;
+    await b.request({ method: 'POST', url: `/api/workspaces/${wsB}/workflows/${idsOfB.workflowId}/publish` });
+    await b.request({
+      method: 'POST',
+      url: `/api/workspaces/${wsB}/workflows/${idsOfB.workflowId}/enroll`,
+      payload: { memberIds: [memberOfB.id] },
+    });
+    idsOfB.runId = (
+      await t.database.db.selectFrom('workflow_runs').select('id').where('workspace_id', '=', wsB).executeTakeFirstOrThrow()
+    ).id;
+    idsOfB.notificationId = (
+      await t.database.db
+        .insertInto('staff_notifications')
+        .values({
+          workspace_id: wsB,
+          source: 'workflow',
+          body: 'Call back',
+          member_id: null,
+          workflow_id: null,
+          run_id: null,
+          created_at: 0,
+          read_at: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     for (const id of ['accountId', 'senderId', 'broadcastId']) {
       if (!idsOfB[id]) throw new Error(`workspace B's ${id} was not created`);
     }
@@ -416,6 +467,11 @@ describe.each(testDialects())('tenant isolation on %s', (dialect) => {
       conversationTags: await db.selectFrom('conversation_tags').selectAll().where('workspace_id', '=', wsB).orderBy('tag').execute(),
       conversationNotes: await db.selectFrom('conversation_notes').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
       cannedResponses: await db.selectFrom('canned_responses').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      segments: await db.selectFrom('segments').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      segmentSnapshots: await db.selectFrom('segment_snapshots').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      workflows: await db.selectFrom('workflows').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      workflowRuns: await db.selectFrom('workflow_runs').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
+      staffNotifications: await db.selectFrom('staff_notifications').selectAll().where('workspace_id', '=', wsB).orderBy('id').execute(),
       events: await db
         .selectFrom('actions')
         .selectAll()

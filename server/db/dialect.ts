@@ -46,3 +46,11 @@ export function jsonTextField(dialect: Dialect, column: string, key: string): Ra
   const value = sql`cast(json_extract(${col}, ${path}) as text)`;
   return sql<string | null>`(case json_type(${col}, ${path}) when 'true' then 'true' when 'false' then 'false' else ${value} end)`;
 }
+
+/**
+ * A column the query planner must not use an index for, in a condition that should only filter (SQLite: `+column`,
+ * which also keeps it from looping over two `id in (…)` lists at once; PostgreSQL plans by statistics: the column).
+ */
+export function unindexed(dialect: Dialect, column: string): RawBuilder<unknown> {
+  return dialect === 'sqlite' ? sql`+${sql.ref(column)}` : sql`${sql.ref(column)}`;
+}

@@ -156,6 +156,17 @@ export type Database = {
   share_sharers: ShareSharersTable;
   story_submissions: StorySubmissionsTable;
   story_photos: StoryPhotosTable;
+  segments: SegmentsTable;
+  segment_snapshots: SegmentSnapshotsTable;
+  segment_snapshot_members: SegmentSnapshotMembersTable;
+  workflows: WorkflowsTable;
+  workflow_versions: WorkflowVersionsTable;
+  workflow_runs: WorkflowRunsTable;
+  workflow_step_results: WorkflowStepResultsTable;
+  workflow_step_stats: WorkflowStepStatsTable;
+  workflow_cursors: WorkflowCursorsTable;
+  workflow_segment_members: WorkflowSegmentMembersTable;
+  staff_notifications: StaffNotificationsTable;
 };
 
 /** The job queue (server/jobs/queue.ts). `payload` is JSON text; times are epoch milliseconds. */
@@ -213,6 +224,10 @@ export type MembersTable = {
   merged_into: number | null;
   erased_at: number | null;
   last_active_at: number | null;
+  /** Lifetime points from activities, capped at 100 (server/modules/activities/engagement.ts). */
+  engagement_score: Generated<number>;
+  /** People this member brought in (`referred` activities). */
+  referral_count: Generated<number>;
   created_at: number;
   updated_at: number;
 };
@@ -467,6 +482,8 @@ export type BroadcastsTable = {
   updated_at: number;
   launched_at: number | null;
   completed_at: number | null;
+  /** A segment audience: the snapshot frozen when the expansion began (the audience is read from it). */
+  segment_snapshot_id: Generated<number | null>;
 };
 
 export type BroadcastStatsTable = { broadcast_id: number; workspace_id: number; key: string; value: number };
@@ -1015,4 +1032,143 @@ export type ShareSharersTable = {
   shares: Generated<number>;
   signups: Generated<number>;
   last_shared_at: number;
+};
+
+// ── Segments (server/modules/segments) ──
+
+/** A saved rule tree (common/segments.ts), compiled to SQL when it is counted or used. */
+export type SegmentsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  name: string;
+  description: Generated<string>;
+  /** JSON: the rule tree */
+  rules: string;
+  created_by: number | null;
+  last_count: number | null;
+  last_counted_at: number | null;
+  created_at: number;
+  updated_at: number;
+};
+
+export type SegmentSnapshotPurpose = 'broadcast' | 'export' | 'api';
+
+/** Who was in a segment when it was used; `rules` is the tree it was taken with. */
+export type SegmentSnapshotsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  segment_id: number | null;
+  rules: string;
+  purpose: SegmentSnapshotPurpose;
+  member_count: Generated<number>;
+  created_at: number;
+};
+
+export type SegmentSnapshotMembersTable = { snapshot_id: number; member_id: number; workspace_id: number };
+
+// ── Workflows (server/modules/workflows) ──
+
+export type WorkflowStatus = 'draft' | 'active' | 'paused' | 'archived';
+
+export type WorkflowsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  name: string;
+  description: Generated<string>;
+  status: WorkflowStatus;
+  /** JSON: the definition being edited (common/workflows.ts); publishing copies it into a new version. */
+  draft: string;
+  current_version_id: number | null;
+  version_count: Generated<number>;
+  /** Of the published version, for the triggers' lookups. */
+  trigger_kind: string | null;
+  trigger_keyword: string | null;
+  /** SHA-256 of the inbound-webhook token (the token itself is shown once). */
+  hook_token_hash: string | null;
+  /** Sealed with APP_SECRET: the HMAC key of the workflow's webhook steps. */
+  webhook_secret: string;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+  archived_at: number | null;
+};
+
+/** An immutable published definition; runs stay on the version they enrolled on. */
+export type WorkflowVersionsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  workflow_id: number;
+  number: number;
+  definition: string;
+  created_by: number | null;
+  created_at: number;
+};
+
+export type WorkflowRunStatus = 'active' | 'waiting' | 'completed' | 'exited' | 'held_out';
+
+/** One member's way through one version; `wake_at` is the durable timer (NULL once the run is over). */
+export type WorkflowRunsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  workflow_id: number;
+  version_id: number;
+  member_id: number;
+  status: WorkflowRunStatus;
+  current_step_id: string | null;
+  /** Steps entered so far; the current step's visit number. */
+  visit: Generated<number>;
+  wake_at: number | null;
+  waiting_reply_since: number | null;
+  enrolled_at: number;
+  finished_at: number | null;
+  exit_reason: string | null;
+  goal_deadline: number | null;
+  goal_reached_at: number | null;
+  held_out: Generated<number>;
+  enroll_key: string | null;
+  errors: Generated<number>;
+  last_error: string | null;
+  updated_at: number;
+};
+
+/** What a step did for a run, once per (run, step, visit): a retried tick finds it instead of acting again. */
+export type WorkflowStepResultsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  run_id: number;
+  step_id: string;
+  visit: number;
+  /** JSON */
+  outcome: string;
+  created_at: number;
+  completed_at: number | null;
+};
+
+/** The report's roll-up per version and step ('' for the workflow as a whole). */
+export type WorkflowStepStatsTable = {
+  workspace_id: number;
+  workflow_id: number;
+  version_id: number;
+  step_id: string;
+  key: string;
+  value: Generated<number>;
+};
+
+/** How far the triggers job has read the activity log; `gaps` (JSON [id, since][]) are ids not committed yet. */
+export type WorkflowCursorsTable = { name: string; last_id: Generated<number>; gaps: Generated<string>; updated_at: number };
+
+/** Who matched an "entered a segment" trigger's segment when it was last evaluated. */
+export type WorkflowSegmentMembersTable = { workflow_id: number; member_id: number; workspace_id: number };
+
+/** Notes for staff (notify_staff steps), listed in the dashboard. */
+export type StaffNotificationsTable = {
+  id: Generated<number>;
+  workspace_id: number;
+  source: string;
+  body: string;
+  member_id: number | null;
+  workflow_id: number | null;
+  run_id: number | null;
+  created_at: number;
+  read_at: number | null;
 };

@@ -81,6 +81,15 @@ export type ErrorCode =
   | 'p2p.contact_not_yours'
   | 'p2p.outside_hours'
   | 'p2p.no_consent'
+  | 'workflow.not_found'
+  | 'workflow.invalid'
+  | 'workflow.invalid_transition'
+  | 'workflow.not_active'
+  | 'workflow.run_not_found'
+  | 'workflow.hook_unknown'
+  | 'notification.not_found'
+  | 'segment.not_found'
+  | 'segment.invalid'
   | 'internal';
 
 export type FieldError = { path: string; message: string };

@@ -9,6 +9,10 @@ import { createBroadcastExpandJob } from '../modules/messaging/expand.job.ts';
 import { createProcessInboundJob } from '../modules/messaging/inbound.job.ts';
 import { createP2pLoadJob } from '../modules/p2p/p2p-load.job.ts';
 import { createSurveySendJob } from '../modules/surveys/survey-send.job.ts';
+import { createScheduledTriggersJob } from '../modules/workflows/scheduled-triggers.job.ts';
+import { createWorkflowTickJob } from '../modules/workflows/tick.job.ts';
+import { createWorkflowTriggersJob } from '../modules/workflows/triggers.job.ts';
+import { createWorkflowWebhookJob } from '../modules/workflows/webhook.job.ts';
 import { createJobsMaintenanceJob } from './maintenance.ts';
 import { createJobRegistry } from './registry.ts';
 
@@ -24,5 +28,9 @@ export function createAppJobRegistry(deps: { db: Db; clock: Clock; appSecret: st
     createP2pLoadJob(deps),
     createSurveySendJob(deps),
     createEventRemindersJob(deps),
+    createWorkflowTickJob(deps),
+    createWorkflowTriggersJob(deps),
+    createWorkflowWebhookJob(deps),
+    createScheduledTriggersJob(deps),
   ]);
 }

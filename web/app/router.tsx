@@ -17,6 +17,8 @@ const lazySettings = (name: 'SettingsPage' | 'GeneralTab' | 'UsersTab' | 'ApiKey
 const members = () => import('../features/members/index.ts');
 const lazyMembers = (name: 'MembersPage' | 'MemberProfilePage') => async () => ({ Component: (await members())[name] });
 const lazyImport = async () => ({ Component: (await import('../features/imports/index.ts')).ImportPage });
+const segments = () => import('../features/segments/index.ts');
+const lazySegments = (name: 'SegmentsPage' | 'SegmentPage' | 'SegmentMembersPage') => async () => ({ Component: (await segments())[name] });
 const communities = () => import('../features/communities/index.ts');
 const lazyCommunities = (name: 'CommunitiesPage' | 'CommunityPage') => async () => ({ Component: (await communities())[name] });
 const messages = () => import('../features/messages/index.ts');
@@ -73,6 +75,10 @@ export function createRouter() {
                     { index: true, lazy: lazyMembers('MembersPage') },
                     { path: 'import', lazy: lazyImport },
                     { path: 'import/:importId', lazy: lazyImport },
+                    { path: 'segments', lazy: lazySegments('SegmentsPage') },
+                    { path: 'segments/new', lazy: lazySegments('SegmentPage') },
+                    { path: 'segments/:segmentId', lazy: lazySegments('SegmentPage') },
+                    { path: 'segments/:segmentId/members', lazy: lazySegments('SegmentMembersPage') },
                     { path: ':memberId', lazy: lazyMembers('MemberProfilePage') },
                   ],
                 },

@@ -3,20 +3,26 @@ import { getCsrfToken } from './csrf.ts';
 
 export type FieldErrors = Record<string, string>;
 
+/** One entry of a problem's `errors`, with its whole path (`body.rules.rules.0.value`). */
+export type FieldIssue = { path: string; message: string };
+
 /** A failed API call, parsed from the server's RFC 9457 problem+json (or made up for network failures). */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly detail: string;
   readonly fieldErrors: FieldErrors;
+  /** Every field error with its whole path, for forms whose fields repeat (lists, trees). */
+  readonly issues: readonly FieldIssue[];
 
-  constructor(options: { status: number; code: string; detail: string; fieldErrors?: FieldErrors }) {
+  constructor(options: { status: number; code: string; detail: string; fieldErrors?: FieldErrors; issues?: FieldIssue[] }) {
     super(options.detail);
     this.name = 'ApiError';
     this.status = options.status;
     this.code = options.code;
     this.detail = options.detail;
     this.fieldErrors = options.fieldErrors ?? {};
+    this.issues = options.issues ?? [];
   }
 }
 
@@ -110,9 +116,11 @@ export async function readProblem(response: Response): Promise<ApiError> {
   const body: unknown = await response.json().catch(() => null);
   if (isRecord(body)) {
     const fieldErrors: FieldErrors = {};
+    const issues: FieldIssue[] = [];
     if (Array.isArray(body.errors)) {
       for (const item of body.errors) {
         if (!isRecord(item) || typeof item.path !== 'string' || typeof item.message !== 'string') continue;
+        issues.push({ path: item.path, message: item.message });
         // `body.email` and `email` both land on the `email` field.
         const field = item.path.split('.').at(-1) ?? item.path;
         fieldErrors[field] ??= item.message;
@@ -124,6 +132,7 @@ export async function readProblem(response: Response): Promise<ApiError> {
       code: typeof body.code === 'string' ? body.code : `http.${response.status}`,
       detail: detail || fallbackDetail(response),
       fieldErrors,
+      issues,
     });
   }
   return new ApiError({ status: response.status, code: `http.${response.status}`, detail: fallbackDetail(response) });

@@ -15,7 +15,9 @@ import * as referrals from './20261202204000_referrals.ts';
 import * as stories from './20261202205000_stories.ts';
 import * as dropSignatureRefCode from './20261203100000_drop_signature_ref_code.ts';
 import * as callPatches from './20261203110000_call_patches.ts';
+import * as segments from './20261203120000_segments.ts';
 import * as surveySends from './20261203130000_survey_sends.ts';
+import * as workflows from './20261203140000_workflows.ts';
 
 /** Every migration, by name; names sort in the order they run. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -35,5 +37,7 @@ export const migrations: Record<string, Migration> = {
   '20261202205000_stories': stories,
   '20261203100000_drop_signature_ref_code': dropSignatureRefCode,
   '20261203110000_call_patches': callPatches,
+  '20261203120000_segments': segments,
   '20261203130000_survey_sends': surveySends,
+  '20261203140000_workflows': workflows,
 };

@@ -5,6 +5,8 @@ import type { Actor } from '../../http/auth.ts';
 import type { Clock } from '../../lib/clock.ts';
 import { recordAudit } from '../audit/audit.repo.ts';
 import { listMembers, type MemberFilter, memberFilterOf, parseCustomFields, tagsOf, workspaceOf } from '../members/members.repo.ts';
+import { findSegment } from '../segments/segments.repo.ts';
+import { segmentNotFound, snapshotSegment } from '../segments/snapshots.ts';
 import type { ExportQuery } from './imports.schema.ts';
 
 // Members to CSV, streamed: pages of members (the members list's own query and filters) become CSV lines as the
@@ -137,9 +139,19 @@ export async function exportMembers(
   input: { workspaceId: number; actor: Actor | null; query: ExportQuery; ip?: string | null; onRecord?: () => void },
 ): Promise<Readable> {
   const { db, clock } = deps;
-  const filter = await exportFilterOf(db, input.workspaceId, input.query);
-  const keys = await customKeys(db, input.workspaceId);
+  const { segmentId, ...listQuery } = input.query;
+  const filter = await exportFilterOf(db, input.workspaceId, listQuery);
   const filters: Record<string, unknown> = Object.fromEntries(Object.entries(input.query).filter(([, v]) => v !== undefined));
+  if (segmentId !== undefined) {
+    // A segment is frozen first: the pages read one fixed set of members, however long the download takes.
+    if (!(await findSegment(db, input.workspaceId, segmentId))) throw segmentNotFound();
+    const snapshotId = await db
+      .transaction()
+      .execute((trx) => snapshotSegment(trx, input.workspaceId, segmentId, clock.now(), { purpose: 'export' }));
+    if (filter) filter.snapshotId = snapshotId;
+    filters.snapshotId = snapshotId;
+  }
+  const keys = await customKeys(db, input.workspaceId);
   // The audit log never holds a phone number: a phone search is kept as its last digits.
   if (filter?.phone !== undefined) filters.q = `…${filter.phone.slice(-4)}`;
   await recordAudit(db, {

@@ -105,6 +105,13 @@ export const importProblem = z.object({
 
 export const errorsResponse = z.object({ errors: z.array(importProblem), total: z.number() });
 
-/** The members list's filters (q, tag, communityId, consent, …) without its paging. */
-export const exportQuery = listMembersQuery.omit({ cursor: true, limit: true });
+/** The members list's filters (q, tag, communityId, consent, …) without its paging, and a saved segment. */
+export const exportQuery = listMembersQuery.omit({ cursor: true, limit: true }).extend({
+  segmentId: z.coerce
+    .number({ error: 'must be a segment id' })
+    .int()
+    .positive()
+    .optional()
+    .describe('Only members of this saved segment, frozen when the export starts (with the other filters on top)'),
+});
 export type ExportQuery = z.infer<typeof exportQuery>;

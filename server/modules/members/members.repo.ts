@@ -230,6 +230,8 @@ export type MemberFilter = {
   phoneType?: string;
   language?: string;
   field?: { key: string; value: string };
+  /** Only members of this segment snapshot (server/modules/segments/snapshots.ts). */
+  snapshotId?: number;
 };
 
 const SEARCH_SPACES = /\s+/g;
@@ -332,6 +334,12 @@ function filtered(db: Executor, dialect: Dialect, filter: MemberFilter) {
           '=',
           field.value,
         ) as Expression<SqlBool>,
+    );
+  }
+  if (filter.snapshotId !== undefined) {
+    const snapshotId = filter.snapshotId;
+    q = q.where(
+      sql<SqlBool>`members.id in (select ssm.member_id from segment_snapshot_members ssm where ssm.workspace_id = ${filter.workspaceId} and ssm.snapshot_id = ${snapshotId})`,
     );
   }
   return q;

@@ -6,6 +6,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { normalizePhone } from '../../lib/phone.ts';
 import { addressHash } from '../../lib/tokens.ts';
 import { recordActivities } from '../activities/activities.repo.ts';
+import { MAX_ENGAGEMENT_SCORE } from '../activities/engagement.ts';
 import { recordAudit } from '../audit/audit.repo.ts';
 import { appendConsent, isSuppressed } from './consent.repo.ts';
 import { type CustomFieldValue, type FieldProblem, type MemberFieldsInput, normalizeMemberFields } from './member-fields.ts';
@@ -591,6 +592,9 @@ export function createMembersService({ db, clock, appSecret }: Deps) {
           ...(survivor.referred_by === duplicateId ? { referred_by: null } : {}),
           custom_fields: JSON.stringify(custom),
           last_active_at: Math.max(survivor.last_active_at ?? 0, dup.last_active_at ?? 0) || null,
+          // What the duplicate did counts for the survivor (activities/engagement.ts).
+          engagement_score: Math.min(MAX_ENGAGEMENT_SCORE, survivor.engagement_score + dup.engagement_score),
+          referral_count: survivor.referral_count + dup.referral_count,
           updated_at: now,
         })
         .where('workspace_id', '=', workspaceId)

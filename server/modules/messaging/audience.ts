@@ -1,5 +1,8 @@
-import { type ExpressionBuilder, type Kysely, sql, type Transaction } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
 import type { Channel, Database } from '../../db/schema.ts';
+import { type ResolvedSegment, resolveSegment, segmentWhere, selectSegment } from '../segments/segment-sql.ts';
+import { findSegment, storedRules } from '../segments/segments.repo.ts';
+import { inSnapshot, segmentNotFound } from '../segments/snapshots.ts';
 
 // A broadcast's audience: the live members of any of its communities (each with its descendants, active memberships
 // only) or carrying any of its tags, each member once. It is read in windows of member ids, never whole: a window
@@ -7,13 +10,24 @@ import type { Channel, Database } from '../../db/schema.ts';
 // covering indexes of memberships and tags, and the members are then read by id range (a dense audience) or by id
 // (a sparse one). A million-member audience streams at a steady cost per window, and a small audience in a large
 // workspace costs one pass over the workspace's member ids.
+//
+// A segment narrows the audience: its members, and of them only those in the communities or tags when some are given.
+// Previews read the segment live; a broadcast's expansion reads the snapshot frozen when it began.
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
-export type Audience = { communityIds: readonly number[]; tags: readonly string[] };
+export type Audience = { communityIds: readonly number[]; tags: readonly string[]; segmentId?: number | null | undefined };
 
-/** An audience whose communities include every live descendant (resolveAudience): read once per expansion. */
-export type ResolvedAudience = Audience & { resolved: true };
+/**
+ * An audience whose communities include every live descendant and whose segment is ready to read (resolveAudience):
+ * its compiled rules, or the snapshot it was frozen into.
+ */
+export type ResolvedAudience = Audience & { resolved: true; segment?: ResolvedSegment | undefined; snapshotId?: number | null | undefined };
+
+/** Whether the audience can hold anyone at all. */
+const hasAny = (a: ResolvedAudience) => a.communityIds.length > 0 || a.tags.length > 0 || a.segment !== undefined || a.snapshotId != null;
+/** Whether it names communities or tags (a segment alone names neither). */
+const hasGroups = (a: ResolvedAudience) => a.communityIds.length > 0 || a.tags.length > 0;
 
 export type SkipReason = 'no_consent' | 'opted_out' | 'no_address' | 'landline';
 
@@ -34,16 +48,30 @@ export type AudienceMember = {
 
 export type AudienceCounts = { total: number; reachable: number; noConsent: number; optedOut: number; noAddress: number; landline: number };
 
-/** The audience's communities with all their live descendants (roots are kept as given). */
+/**
+ * The audience's communities with all their live descendants (roots are kept as given), and its segment: the
+ * snapshot `options.snapshotId` when one was frozen, else the segment's rules as they are now (`options.now` is when
+ * "in the last n days" counts back from). A segment that no longer exists is segment.not_found.
+ */
 export async function resolveAudience(
   executor: Executor,
   workspaceId: number,
   audience: Audience | ResolvedAudience,
+  options: { now?: number; snapshotId?: number | null } = {},
 ): Promise<ResolvedAudience> {
   if ('resolved' in audience) return audience;
   const tags = [...new Set(audience.tags)];
   const roots = [...new Set(audience.communityIds)];
-  if (roots.length === 0) return { communityIds: [], tags, resolved: true };
+  const segmentId = audience.segmentId ?? null;
+  let segment: ResolvedSegment | undefined;
+  const snapshotId = segmentId === null ? null : (options.snapshotId ?? null);
+  if (segmentId !== null && snapshotId === null) {
+    const row = await findSegment(executor, workspaceId, segmentId);
+    if (!row) throw segmentNotFound();
+    segment = await resolveSegment(executor, workspaceId, storedRules(row.rules), options.now ?? Date.now());
+  }
+  const withSegment = { segmentId, segment, snapshotId };
+  if (roots.length === 0) return { communityIds: [], tags, resolved: true, ...withSegment };
   const rows = await executor
     .withRecursive('tree(id)', (qb) =>
       qb
@@ -64,14 +92,14 @@ export async function resolveAudience(
     .selectFrom('tree')
     .select('id')
     .execute();
-  return { communityIds: rows.map((r) => Number(r.id)).sort((a, b) => a - b), tags, resolved: true };
+  return { communityIds: rows.map((r) => Number(r.id)).sort((a, b) => a - b), tags, resolved: true, ...withSegment };
 }
 
 type MemberEb = ExpressionBuilder<Database & { m: Database['members'] }, 'm'>;
 
 /** members m is live and in the audience (whole-audience counts and samples). */
 function inAudience(eb: MemberEb, workspaceId: number, audience: ResolvedAudience) {
-  const branches = [];
+  const branches: Expression<SqlBool>[] = [];
   if (audience.communityIds.length > 0) {
     branches.push(
       eb(
@@ -99,7 +127,15 @@ function inAudience(eb: MemberEb, workspaceId: number, audience: ResolvedAudienc
       ),
     );
   }
-  return eb.and([eb('m.workspace_id', '=', workspaceId), eb('m.merged_into', 'is', null), eb('m.erased_at', 'is', null), eb.or(branches)]);
+  const conditions: Expression<SqlBool>[] = [
+    eb('m.workspace_id', '=', workspaceId),
+    eb('m.merged_into', 'is', null),
+    eb('m.erased_at', 'is', null),
+  ];
+  if (branches.length > 0) conditions.push(eb.or(branches));
+  if (audience.snapshotId != null) conditions.push(inSnapshot('m.id', workspaceId, audience.snapshotId));
+  else if (audience.segment) conditions.push(segmentWhere(audience.segment)(eb));
+  return eb.and(conditions);
 }
 
 /**
@@ -130,7 +166,10 @@ async function windowEnd(executor: Executor, workspaceId: number, after: number,
   return row ? Number(row.id) : null;
 }
 
-/** Ids of the audience's members in (after, upTo], from the covering indexes of memberships and tags. */
+/**
+ * Ids of the audience's members in (after, upTo], from the covering indexes of memberships and tags, and of the
+ * segment's snapshot (or its rules) when it has one.
+ */
 async function idsInWindow(
   executor: Executor,
   workspaceId: number,
@@ -138,6 +177,8 @@ async function idsInWindow(
   after: number,
   upTo: number | null,
 ): Promise<Set<number>> {
+  const inSegment = await segmentIdsInWindow(executor, workspaceId, audience, after, upTo);
+  if (!hasGroups(audience)) return inSegment ?? new Set();
   const ids = new Set<number>();
   if (audience.communityIds.length > 0) {
     let q = executor
@@ -160,7 +201,32 @@ async function idsInWindow(
     if (upTo !== null) q = q.where('member_id', '<=', upTo);
     for (const row of await q.execute()) ids.add(Number(row.member_id));
   }
+  if (inSegment) for (const id of ids) if (!inSegment.has(id)) ids.delete(id);
   return ids;
+}
+
+/** The segment's members in (after, upTo], or null when the audience has no segment. */
+async function segmentIdsInWindow(
+  executor: Executor,
+  workspaceId: number,
+  audience: ResolvedAudience,
+  after: number,
+  upTo: number | null,
+): Promise<Set<number> | null> {
+  if (audience.snapshotId != null) {
+    let q = executor
+      .selectFrom('segment_snapshot_members')
+      .select('member_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('snapshot_id', '=', audience.snapshotId)
+      .where('member_id', '>', after);
+    if (upTo !== null) q = q.where('member_id', '<=', upTo);
+    return new Set((await q.execute()).map((row) => Number(row.member_id)));
+  }
+  if (!audience.segment) return null;
+  let q = selectSegment(executor, audience.segment).select('m.id').where('m.id', '>', after);
+  if (upTo !== null) q = q.where('m.id', '<=', upTo);
+  return new Set((await q.execute()).map((row) => Number(row.id)));
 }
 
 export type AudienceBatchOptions = {
@@ -190,7 +256,7 @@ export async function audienceWindow(
   size: number,
   options: AudienceBatchOptions = {},
 ): Promise<{ members: AudienceMember[]; upTo: number | null }> {
-  if (audience.communityIds.length === 0 && audience.tags.length === 0) return { members: [], upTo: null };
+  if (!hasAny(audience)) return { members: [], upTo: null };
   const upTo = await windowEnd(executor, workspaceId, after, size);
   const ids = await idsInWindow(executor, workspaceId, audience, after, upTo);
   if (ids.size === 0) return { members: [], upTo };
@@ -278,7 +344,7 @@ export async function countAudienceByLanguage(
   const reachableByLanguage = new Map<string, number>();
   const totalByLanguage = new Map<string, number>();
   const resolved = await resolveAudience(executor, workspaceId, audience);
-  if (resolved.communityIds.length === 0 && resolved.tags.length === 0) return { counts, reachableByLanguage, totalByLanguage };
+  if (!hasAny(resolved)) return { counts, reachableByLanguage, totalByLanguage };
   const consent = sql.ref(channel === 'sms' ? 'm.sms_consent' : 'm.email_consent');
   const address = sql.ref(channel === 'sms' ? 'm.phone' : 'm.email');
   // The same order as skipReason: opted out, no consent, no address, landline.
@@ -340,7 +406,7 @@ export async function firstReachable(
 ): Promise<AudienceMember | undefined> {
   if (languages.length === 0) return undefined;
   const resolved = await resolveAudience(executor, workspaceId, audience);
-  if (resolved.communityIds.length === 0 && resolved.tags.length === 0) return undefined;
+  if (!hasAny(resolved)) return undefined;
   const row = await executor
     .selectFrom('members as m')
     .select([
@@ -370,7 +436,7 @@ export async function countContacted(
   channel: Channel,
 ): Promise<number> {
   const resolved = await resolveAudience(executor, workspaceId, audience);
-  if (resolved.communityIds.length === 0 && resolved.tags.length === 0) return 0;
+  if (!hasAny(resolved)) return 0;
   const row = await executor
     .selectFrom('members as m')
     .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -2,7 +2,7 @@ import { analyzeSms } from '../../../common/sms-encoding.ts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import { findLinks, newLinkCode, replaceLinks, shortLinkBase, shortLinkLength, shortLinkUrl } from '../links/link-rewrite.ts';
-import { countAudienceByLanguage, countContacted, firstReachable } from './audience.ts';
+import { countAudienceByLanguage, countContacted, firstReachable, resolveAudience } from './audience.ts';
 import type { PreviewView, Problem, ScheduleInput } from './broadcasts.schema.ts';
 import { getDefaultSender, listSenderRows, type SenderListRow } from './channels.repo.ts';
 import { senderViewOf } from './channels.service.ts';
@@ -14,7 +14,7 @@ import { compileTemplates, validateTemplates } from './templates.ts';
 export type Draftable = {
   name: string;
   channel: 'sms' | 'email';
-  audience: { communityIds: number[]; tags: string[] };
+  audience: { communityIds: number[]; tags: string[]; segmentId?: number | null | undefined };
   senderId: number | null;
   templates: Record<string, string>;
   defaultLanguage: string;
@@ -35,7 +35,7 @@ export type Draftable = {
  * received a message from the workspace — so a first broadcast shows, and is charged, the longer text.
  */
 export async function evaluateBroadcast(
-  deps: { db: Db; config: Pick<Config, 'publicUrl'> },
+  deps: { db: Db; config: Pick<Config, 'publicUrl'>; now?: number },
   workspaceId: number,
   draft: Draftable,
 ): Promise<PreviewView> {
@@ -77,10 +77,19 @@ export async function evaluateBroadcast(
   const languageFor = (language: string) =>
     compiled ? compiled.languageFor(language) : language in draft.templates ? language : draft.defaultLanguage;
 
-  const breakdown = await countAudienceByLanguage(db, workspaceId, draft.audience, draft.channel);
+  // Resolved once (communities' descendants, the segment's rules) for the counts and samples below.
+  const segmentId = draft.audience.segmentId ?? null;
+  const segmentGone =
+    segmentId !== null &&
+    !(await db.selectFrom('segments').select('id').where('workspace_id', '=', workspaceId).where('id', '=', segmentId).executeTakeFirst());
+  const audience = await resolveAudience(db, workspaceId, segmentGone ? { ...draft.audience, segmentId: null } : draft.audience, {
+    now: deps.now ?? Date.now(),
+  });
+  const breakdown = await countAudienceByLanguage(db, workspaceId, audience, draft.channel);
   const recipients = breakdown.counts;
-  if (recipients.total === 0)
-    problems.push({ field: 'audience', message: 'The audience is empty: choose communities or tags with members.' });
+  if (segmentGone) problems.push({ field: 'audience', message: 'The segment of the audience no longer exists: choose another one.' });
+  else if (recipients.total === 0)
+    problems.push({ field: 'audience', message: 'The audience is empty: choose communities, tags or a segment with members.' });
   else if (recipients.reachable === 0)
     problems.push({ field: 'audience', message: `No member of the audience can receive ${channelLabel} (consent, address).` });
 
@@ -93,7 +102,7 @@ export async function evaluateBroadcast(
   }
 
   const contacted =
-    draft.channel === 'sms' && recipients.reachable > 0 ? await countContacted(db, workspaceId, draft.audience, draft.channel) : 0;
+    draft.channel === 'sms' && recipients.reachable > 0 ? await countContacted(db, workspaceId, audience, draft.channel) : 0;
   const withFooter = draft.channel === 'sms' && contacted * 2 <= recipients.reachable;
   const base = shortLinkBase(ws.short_link_base, config.publicUrl);
   const sampleLink = shortLinkUrl(base, newLinkCode());
@@ -118,7 +127,7 @@ export async function evaluateBroadcast(
   if (compiled) {
     for (const language of order) {
       if (!(language in draft.templates)) continue;
-      const member = await firstReachable(db, workspaceId, draft.audience, draft.channel, memberLanguages.get(language) ?? []);
+      const member = await firstReachable(db, workspaceId, audience, draft.channel, memberLanguages.get(language) ?? []);
       const context = member
         ? {
             member: {

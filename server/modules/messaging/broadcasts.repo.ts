@@ -26,13 +26,14 @@ function parseJson(text: string | null): unknown {
   }
 }
 
-/** broadcasts.audience as stored: { communityIds, tags }. */
-export function storedAudience(text: string): { communityIds: number[]; tags: string[] } {
+/** broadcasts.audience as stored: { communityIds, tags, segmentId }. */
+export function storedAudience(text: string): { communityIds: number[]; tags: string[]; segmentId: number | null } {
   const value = parseJson(text);
-  if (!isRecord(value)) return { communityIds: [], tags: [] };
+  if (!isRecord(value)) return { communityIds: [], tags: [], segmentId: null };
   const ids = Array.isArray(value.communityIds) ? value.communityIds.filter((id): id is number => Number.isInteger(id)) : [];
   const tags = Array.isArray(value.tags) ? value.tags.filter((tag): tag is string => typeof tag === 'string') : [];
-  return { communityIds: ids, tags };
+  const segmentId = Number.isInteger(value.segmentId) ? (value.segmentId as number) : null;
+  return { communityIds: ids, tags, segmentId };
 }
 
 /** broadcasts.templates as stored: language → text. */

@@ -35,8 +35,17 @@ export const audience = z.object(
       .array(tag)
       .max(100, 'must list at most 100 tags')
       .transform((tags) => [...new Set(tags)]),
+    segmentId: z
+      .number({ error: 'must be a segment id' })
+      .int('must be a segment id')
+      .positive('must be a segment id')
+      .nullable()
+      .optional()
+      .describe(
+        "A saved segment: its members (and, when communities or tags are given too, only those in them); frozen when the broadcast's expansion begins",
+      ),
   },
-  { error: 'must be an object { communityIds, tags }' },
+  { error: 'must be an object { communityIds, tags, segmentId? }' },
 );
 
 const templates = z
@@ -227,7 +236,7 @@ export const broadcastSummary = z.object({
 });
 
 export const broadcastView = broadcastSummary.extend({
-  audience: z.object({ communityIds: z.array(z.number()), tags: z.array(z.string()) }),
+  audience: z.object({ communityIds: z.array(z.number()), tags: z.array(z.string()), segmentId: z.number().nullable() }),
   senderId: z.number().nullable(),
   templates: z.record(z.string(), z.string()),
   defaultLanguage: z.string(),

@@ -15,7 +15,7 @@ import { newLinkCode, replaceLinks, shortLinkBase, shortLinkUrl, withUtm } from 
 import { ensureLinkTargets, insertLinks } from '../links/links.repo.ts';
 import { isSuppressed } from '../members/consent.repo.ts';
 import { findLiveMembersByPhones } from '../members/members.repo.ts';
-import { audienceBatch } from './audience.ts';
+import { audienceBatch, resolveAudience } from './audience.ts';
 import { type Draftable, evaluateBroadcast, parseCustom } from './broadcasts.preview.ts';
 import {
   type BroadcastRow,
@@ -178,7 +178,7 @@ export function createBroadcastsService({ db, clock, config, appSecret }: Deps) 
       .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
     return {
       ...summary(row, stats),
-      audience: draft.audience,
+      audience: { ...draft.audience, segmentId: draft.audience.segmentId ?? null },
       senderId: draft.senderId,
       templates: draft.templates,
       defaultLanguage: draft.defaultLanguage,
@@ -213,6 +213,16 @@ export function createBroadcastsService({ db, clock, config, appSecret }: Deps) 
         if (!found.has(id))
           errors.push({ path: `body.audience.communityIds.${index}`, message: `is not a community of this workspace (${id})` });
       });
+    }
+    const segmentId = input.audience.segmentId ?? null;
+    if (segmentId !== null) {
+      const segment = await db
+        .selectFrom('segments')
+        .select('id')
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', segmentId)
+        .executeTakeFirst();
+      if (!segment) errors.push({ path: 'body.audience.segmentId', message: `is not a segment of this workspace (${segmentId})` });
     }
     if (input.senderId != null) {
       const [sender] = await listSenderRows(db, workspaceId, { includeArchived: true, senderId: input.senderId });
@@ -285,7 +295,7 @@ export function createBroadcastsService({ db, clock, config, appSecret }: Deps) 
     };
   }
 
-  const evaluate = (workspaceId: number, draft: Draftable) => evaluateBroadcast({ db, config }, workspaceId, draft);
+  const evaluate = (workspaceId: number, draft: Draftable) => evaluateBroadcast({ db, config, now: clock.now() }, workspaceId, draft);
 
   async function preview(workspaceId: number, input: PreviewInput): Promise<PreviewView> {
     return evaluate(workspaceId, fromInput(input));
@@ -588,7 +598,8 @@ export function createBroadcastsService({ db, clock, config, appSecret }: Deps) 
     const problems = validateTemplates(draft.templates, draft.defaultLanguage);
     if (problems.length > 0) throw invalid(problems.map((p) => ({ path: `body.templates.${p.language}`, message: p.message })));
     const compiled = compileTemplates(draft.templates, draft.defaultLanguage);
-    const [first] = (await audienceBatch(db, workspaceId, draft.audience, 0, 50, { customFields: true })).filter((m) => m.skip === null);
+    const audience = await resolveAudience(db, workspaceId, draft.audience, { now: clock.now() });
+    const [first] = (await audienceBatch(db, workspaceId, audience, 0, 50, { customFields: true })).filter((m) => m.skip === null);
     const language = compiled.languageFor(first?.language ?? draft.defaultLanguage);
     const community = await firstCommunity(workspaceId, draft.audience.communityIds);
     const context = first

@@ -6,6 +6,8 @@ import type { Clock } from '../../lib/clock.ts';
 import { recordAudit } from '../audit/audit.repo.ts';
 import { findLinks, LINK_CODE_LENGTH, shortLinkBase, shortLinkUrl, type Utm, withUtm } from '../links/link-rewrite.ts';
 import { ensureLinkTargets } from '../links/links.repo.ts';
+import { findSegment } from '../segments/segments.repo.ts';
+import { snapshotSegment } from '../segments/snapshots.ts';
 import { type AudienceMember, audienceWindow, resolveAudience, type SkipReason } from './audience.ts';
 import {
   alreadyContacted,
@@ -248,7 +250,7 @@ async function planExpansion(deps: ExpandDeps, row: BroadcastRow) {
   const sender =
     row.sender_id !== null ? await getSender(db, workspaceId, row.sender_id) : await getDefaultSender(db, workspaceId, row.channel);
   const stored = storedAudience(row.audience);
-  const audience = await resolveAudience(db, workspaceId, stored);
+  const audience = await resolveAudience(db, workspaceId, stored, { snapshotId: row.segment_snapshot_id, now: deps.clock.now() });
   const firstCommunity = stored.communityIds[0];
   const community =
     firstCommunity === undefined
@@ -480,6 +482,8 @@ export async function expandBroadcast(deps: ExpandDeps, options: ExpandOptions):
     });
   }
   if (row?.status !== 'expanding') return { outcome: 'not_expanding', ...none };
+  row = (await freezeSegment(deps, row)) ?? undefined;
+  if (!row) return { outcome: 'stopped', ...none };
 
   const plan = await planExpansion(deps, row);
   const sender = plan.sender;
@@ -642,6 +646,46 @@ export async function expandBroadcast(deps: ExpandDeps, options: ExpandOptions):
     for (const n of Object.values(group.skipped)) skippedTotal += n ?? 0;
   }
   return finish(deps, row, queued, skippedTotal);
+}
+
+/**
+ * A segment audience is frozen once, when the expansion begins (at launch, or at the scheduled time): the snapshot,
+ * not the segment, is then the audience of this run and of any resumed one. Returns the broadcast as it is now, or
+ * null when it no longer expands (a segment deleted before it went out pauses it).
+ */
+async function freezeSegment(deps: ExpandDeps, row: BroadcastRow): Promise<BroadcastRow | null> {
+  const { segmentId } = storedAudience(row.audience);
+  if (segmentId === null || row.segment_snapshot_id !== null) return row;
+  const { db, clock } = deps;
+  const workspaceId = row.workspace_id;
+  const now = clock.now();
+  await db.transaction().execute(async (trx) => {
+    // The broadcast row first: a run racing this one waits here, then finds the snapshot taken.
+    const claimed = await trx
+      .updateTable('broadcasts')
+      .set({ updated_at: now })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', row.id)
+      .where('status', '=', 'expanding')
+      .where('segment_snapshot_id', 'is', null)
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) === 0) return;
+    if (!(await findSegment(trx, workspaceId, segmentId))) {
+      const reason = 'Paused: the segment of its audience was deleted before it went out. Cancel it and send a new broadcast.';
+      await pauseBroadcast(trx, { workspaceId, broadcastId: row.id, now, reason });
+      return;
+    }
+    const snapshotId = await snapshotSegment(trx, workspaceId, segmentId, now, { purpose: 'broadcast' });
+    await trx
+      .updateTable('broadcasts')
+      .set({ segment_snapshot_id: snapshotId })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', row.id)
+      .execute();
+    await audit(trx, row, 'broadcast.audience_frozen', now, { segmentId, snapshotId });
+  });
+  const current = await findBroadcast(db, workspaceId, row.id);
+  return current?.status === 'expanding' ? current : null;
 }
 
 async function audit(trx: Executor, row: BroadcastRow, action: string, now: number, data: Record<string, unknown>) {

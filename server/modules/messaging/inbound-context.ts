@@ -31,6 +31,8 @@ export type InboundOutcome =
   | 'keyword'
   | 'confirmation_sent'
   | 'survey_answer'
+  | 'workflow_keyword'
+  | 'workflow_reply'
   | 'inbox'
   | 'flagged'
   | 'ignored';

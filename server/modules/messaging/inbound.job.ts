@@ -11,6 +11,7 @@ import { appendConsent } from '../members/consent.repo.ts';
 import type { Executor } from '../members/members.repo.ts';
 import { countP2pReply } from '../p2p/p2p.repo.ts';
 import { surveyStep } from '../surveys/survey-engine.ts';
+import { workflowKeywordStep, workflowReplyStep } from '../workflows/inbound.ts';
 import { classifyInbound } from './compliance.ts';
 import { complianceTexts } from './compliance-texts.ts';
 import type { InboundContext, InboundOutcome, InboundStep } from './inbound-context.ts';
@@ -19,7 +20,8 @@ import { queueReply } from './outbox.ts';
 import { bumpStats } from './stats.repo.ts';
 
 // What happens to a text a member sends (DESIGN.md §4): compliance first (opt-out, opt-in, HELP), then keyword
-// triggers, then whatever waits for the member's reply (a keyword's YES, an open survey question), then the inbox.
+// triggers (and workflow keywords), then whatever waits for the member's reply (a keyword's YES, an open survey
+// question, a workflow run waiting for an answer), then the inbox.
 // Idempotent: the message moves from 'received' to 'processed' in the same transaction as everything it causes, and a
 // message already processed is left alone. A member's texts are taken in the order they were sent, one at a time:
 // a text that overtook an earlier one on the way is processed after it.
@@ -31,7 +33,7 @@ const payload = z.object({ messageId: z.number().int().positive(), workspaceId: 
 export type { InboundOutcome };
 
 /** After compliance, in order: the first step that takes the text decides what it was. */
-const STEPS: readonly InboundStep[] = [keywordStep, confirmationStep, surveyStep];
+const STEPS: readonly InboundStep[] = [keywordStep, workflowKeywordStep, confirmationStep, surveyStep, workflowReplyStep];
 
 type InboundRow = Pick<MessagesTable, 'state' | 'member_id' | 'body' | 'sender_id' | 'from_address' | 'send_at'> & { id: number };
 

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { ConsentBadge } from '../../../components/consent-badge.tsx';
 import { ErrorAlert } from '../../../components/error-alert.tsx';
+import { MembersTabs } from '../../../components/members-tabs.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { useCurrentWorkspace } from '../../../lib/current-workspace.tsx';
 import { formatDateTime, formatRelative } from '../../../lib/format.ts';
@@ -79,6 +80,7 @@ export function MembersPage() {
           </Group>
         }
       />
+      <MembersTabs workspaceId={workspaceId} value="members" />
       <Stack>
         <Filters filters={filters} onChange={setFilter} />
         {members.isError && !data ? (

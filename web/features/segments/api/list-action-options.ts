@@ -1,0 +1,36 @@
+import { useQuery } from '@tanstack/react-query';
+import { z } from 'zod';
+import { apiRequest } from '../../../lib/api-client.ts';
+import { segmentsKeys } from './keys.ts';
+import type { Option } from './list-community-options.ts';
+
+const actionsSchema = z.object({
+  actions: z.array(z.object({ id: z.number(), type: z.string(), title: z.string(), status: z.string() })),
+});
+
+const KIND_LABELS: Record<string, string> = {
+  petition: 'petition',
+  event: 'event',
+  call: 'call',
+  survey: 'survey',
+  share: 'share',
+  story: 'story',
+};
+
+function listActions(workspaceId: string, signal: AbortSignal) {
+  return apiRequest(`/api/workspaces/${workspaceId}/actions`, actionsSchema, { signal, query: { limit: 200 } });
+}
+
+/** The 200 newest actions of every kind, as options ("Save the oaks (petition)"). */
+export function useActionOptions(workspaceId: string) {
+  return useQuery({
+    queryKey: segmentsKeys.actionOptions(workspaceId),
+    queryFn: ({ signal }) => listActions(workspaceId, signal),
+    select: (data): Option[] =>
+      data.actions.map((a) => ({
+        value: String(a.id),
+        label: `${a.title} (${KIND_LABELS[a.type] ?? a.type}${a.status === 'draft' ? ', draft' : ''})`,
+      })),
+    staleTime: 60_000,
+  });
+}
