@@ -38,6 +38,12 @@ export type JoinCommunitiesInput = {
   status?: 'active' | 'pending';
   /** Inside a group commit: member_count is bumped once per batch instead of by this call. */
   counters?: Counters;
+  /** The caller read the communities as live in this transaction: they are not checked again. */
+  communitiesChecked?: boolean;
+  /** The members were created in this transaction, so they have no memberships to look for. */
+  newMembers?: boolean;
+  /** Collects the 'joined' activities for the caller to record with its own, instead of writing them here. */
+  activities?: ActivityInput[];
 };
 
 export type JoinResult = {
@@ -59,20 +65,22 @@ export async function joinCommunities(db: Executor, input: JoinCommunitiesInput)
   const target = input.status ?? 'active';
   const memberIds = [...new Set(input.memberIds)];
   const communityIds = [...new Set(input.communityIds)];
-  await assertCommunitiesOf(db, input.workspaceId, communityIds);
+  if (!input.communitiesChecked) await assertCommunitiesOf(db, input.workspaceId, communityIds);
   let added = 0;
   let alreadyMembers = 0;
   const joined = new Map<number, number[]>();
   for (const communityId of communityIds) {
     const joinedHere: number[] = [];
     for (const batch of batches(memberIds)) {
-      const existing = await db
-        .selectFrom('memberships')
-        .select(['id', 'member_id', 'status'])
-        .where('workspace_id', '=', input.workspaceId)
-        .where('community_id', '=', communityId)
-        .where('member_id', 'in', batch)
-        .execute();
+      const existing = input.newMembers
+        ? []
+        : await db
+            .selectFrom('memberships')
+            .select(['id', 'member_id', 'status'])
+            .where('workspace_id', '=', input.workspaceId)
+            .where('community_id', '=', communityId)
+            .where('member_id', 'in', batch)
+            .execute();
       const known = new Set(existing.map((m) => m.member_id));
       const fresh = batch.filter((id) => !known.has(id));
       const inserted =
@@ -126,20 +134,18 @@ export async function joinCommunities(db: Executor, input: JoinCommunitiesInput)
         .execute();
     }
     if (joinedHere.length > 0) {
-      await recordActivities(
-        db,
-        joinedHere.map(
-          (memberId): ActivityInput => ({
-            workspaceId: input.workspaceId,
-            memberId,
-            type: 'joined',
-            communityId,
-            data: { role: input.role, ...(input.source ? { source: input.source } : {}) },
-            occurredAt: input.at,
-          }),
-        ),
-        input.at,
+      const activities = joinedHere.map(
+        (memberId): ActivityInput => ({
+          workspaceId: input.workspaceId,
+          memberId,
+          type: 'joined',
+          communityId,
+          data: { role: input.role, ...(input.source ? { source: input.source } : {}) },
+          occurredAt: input.at,
+        }),
       );
+      if (input.activities) input.activities.push(...activities);
+      else await recordActivities(db, activities, input.at);
       joined.set(communityId, joinedHere);
     }
   }

@@ -346,10 +346,11 @@ export function createPetitionSigning({ db, clock, appSecret, publicUrl, writer 
       data: { source, ...(credit ? { ref: credit.ref } : {}) },
       occurredAt: now,
     });
-    await recordActivities(trx, activities, now);
     counters.add('actions.taken_count', ws, action.id, 1, now);
 
     if (communityId !== null) {
+      // The community was read as live above, and a member created here has no membership yet; the 'joined'
+      // activity is written with the others.
       await joinCommunities(trx, {
         workspaceId: ws,
         memberIds: [memberId],
@@ -358,8 +359,12 @@ export function createPetitionSigning({ db, clock, appSecret, publicUrl, writer 
         source: 'petition',
         at: now,
         counters,
+        communitiesChecked: true,
+        newMembers: !found,
+        activities,
       });
     }
+    await recordActivities(trx, activities, now);
 
     const phone = member.phone;
     let consent = member.sms_consent;
