@@ -124,6 +124,7 @@ export type Database = {
   senders: SendersTable;
   broadcasts: BroadcastsTable;
   broadcast_stats: BroadcastStatsTable;
+  broadcast_holdouts: BroadcastHoldoutsTable;
   messages: MessagesTable;
   message_events: MessageEventsTable;
   link_targets: LinkTargetsTable;
@@ -484,7 +485,16 @@ export type BroadcastsTable = {
   completed_at: number | null;
   /** A segment audience: the snapshot frozen when the expansion began (the audience is read from it). */
   segment_snapshot_id: Generated<number | null>;
+  /** 0–50: the share of the screened audience held out of the send, to measure the broadcast against. */
+  holdout_percent: Generated<number>;
+  /** JSON: the goal the lift report measures, { types, actionId?, withinDays } (common/workflows.ts workflowGoal). */
+  goal: string | null;
+  /** 0 … 2^32 − 1: keys the holdout draw, so a retried expansion holds out the same members. */
+  holdout_seed: Generated<number>;
 };
+
+/** Members of a broadcast's audience held out of it (not texted), for its lift report. */
+export type BroadcastHoldoutsTable = { workspace_id: number; broadcast_id: number; member_id: number; created_at: number };
 
 export type BroadcastStatsTable = { broadcast_id: number; workspace_id: number; key: string; value: number };
 

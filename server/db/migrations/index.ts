@@ -18,6 +18,7 @@ import * as callPatches from './20261203110000_call_patches.ts';
 import * as segments from './20261203120000_segments.ts';
 import * as surveySends from './20261203130000_survey_sends.ts';
 import * as workflows from './20261203140000_workflows.ts';
+import * as broadcastHoldouts from './20261203150000_broadcast_holdouts.ts';
 
 /** Every migration, by name; names sort in the order they run. Add new files here. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '20261203120000_segments': segments,
   '20261203130000_survey_sends': surveySends,
   '20261203140000_workflows': workflows,
+  '20261203150000_broadcast_holdouts': broadcastHoldouts,
 };

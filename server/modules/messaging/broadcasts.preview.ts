@@ -1,4 +1,5 @@
 import { analyzeSms } from '../../../common/sms-encoding.ts';
+import type { WorkflowGoal } from '../../../common/workflows.ts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import { findLinks, newLinkCode, replaceLinks, shortLinkBase, shortLinkLength, shortLinkUrl } from '../links/link-rewrite.ts';
@@ -24,6 +25,9 @@ export type Draftable = {
   utm: { source?: string; medium?: string; campaign?: string } | null;
   schedule: ScheduleInput;
   throttlePerMinute: number | null;
+  /** 0–50; with a holdout the goal is always set (the default one when none was given). */
+  holdoutPercent: number;
+  goal: WorkflowGoal | null;
 };
 
 /**

@@ -218,7 +218,7 @@ export async function pauseBroadcast(
 // first row carries casts so PostgreSQL knows the types of a VALUES list of parameters (SQLite ignores them).
 
 type Column = { name: string; type: 'bigint' | 'integer' | 'text' };
-type Shape = { table: 'messages' | 'links'; constants: Column[]; varying: Column[]; suffix: string };
+type Shape = { table: 'messages' | 'links' | 'broadcast_holdouts'; constants: Column[]; varying: Column[]; suffix: string };
 
 const MESSAGE_SHAPE: Shape = {
   table: 'messages',
@@ -266,6 +266,18 @@ const LINK_SHAPE: Shape = {
     { name: 'member_id', type: 'bigint' },
   ],
   suffix: '',
+};
+
+const HOLDOUT_SHAPE: Shape = {
+  table: 'broadcast_holdouts',
+  constants: [
+    { name: 'workspace_id', type: 'bigint' },
+    { name: 'broadcast_id', type: 'bigint' },
+    { name: 'created_at', type: 'bigint' },
+  ],
+  varying: [{ name: 'member_id', type: 'bigint' }],
+  // Any conflict is the primary key (broadcast_id, member_id): a window written again holds out the same members.
+  suffix: 'on conflict do nothing',
 };
 
 /** Rows per statement: few shapes, so each is prepared once; 1,024 × 7 values stays far under SQLite's 32,766. */
@@ -358,6 +370,16 @@ export async function insertBroadcastLinks(
   flat: unknown[],
 ) {
   await insertShaped(executor, LINK_SHAPE, [input.workspaceId, input.broadcastId, input.now], flat);
+}
+
+/** Records members held out of a broadcast (once each); returns how many were new. */
+export async function insertBroadcastHoldouts(
+  executor: Executor,
+  input: { workspaceId: number; broadcastId: number; now: number },
+  memberIds: number[],
+): Promise<number> {
+  const result = await insertShaped(executor, HOLDOUT_SHAPE, [input.workspaceId, input.broadcastId, input.now], memberIds);
+  return result.inserted;
 }
 
 // ── History: frequency cap and first message ──────────────────────────────────────────────────────────────────────

@@ -8,6 +8,7 @@ import {
   broadcastPatch,
   broadcastSummary,
   broadcastView,
+  liftView,
   listBroadcastsQuery,
   previewInput,
   previewView,
@@ -76,6 +77,21 @@ export function broadcastsRoutes({ broadcasts }: { broadcasts: BroadcastsService
         schema: { tags, summary: 'One broadcast with its report', params: broadcastParams, response: { 200: broadcastView } },
       },
       async (request) => broadcasts.get(tenantOf(request).workspaceId, request.params.broadcastId),
+    );
+
+    app.get(
+      `${base}/:broadcastId/lift`,
+      {
+        config: { access: 'messaging.read' },
+        schema: {
+          tags,
+          summary:
+            'The holdout comparison: goal rates of the texted and the held-out members over the goal window from the send start, the difference and its 95% interval',
+          params: broadcastParams,
+          response: { 200: liftView },
+        },
+      },
+      async (request) => broadcasts.lift(tenantOf(request).workspaceId, request.params.broadcastId),
     );
 
     app.patch(

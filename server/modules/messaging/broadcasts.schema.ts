@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACTIVITY_TYPES } from '../../../common/activities.ts';
 import { idParam, workspaceParams } from '../accounts/accounts.schema.ts';
 import { senderView } from './channels.schema.ts';
 
@@ -96,6 +97,41 @@ export const schedule = z.discriminatedUnion(
 );
 export type ScheduleInput = z.infer<typeof schedule>;
 
+export const MAX_HOLDOUT_PERCENT = 50;
+
+const holdoutPercent = z
+  .number({ error: 'must be a percentage from 0 to 50' })
+  .int('must be a whole percentage')
+  .min(0, 'must be 0 or more')
+  .max(MAX_HOLDOUT_PERCENT, `must be at most ${MAX_HOLDOUT_PERCENT}: the texted group must stay at least as large as the held-out one`)
+  .describe('The share of the audience (after consent, opt-outs and the frequency cap) held out of the send, to measure it against');
+
+/** The shape of a workflow goal (common/workflows.ts workflowGoal), with messages for the composer's fields. */
+export const goal = z
+  .object(
+    {
+      types: z
+        .array(z.enum(ACTIVITY_TYPES, { error: 'must be kinds of activity such as signed, called or rsvped' }))
+        .min(1, 'must list at least one kind of activity')
+        .max(ACTIVITY_TYPES.length)
+        .transform((types) => [...new Set(types)]),
+      actionId: z
+        .number({ error: 'must be an action id' })
+        .int('must be an action id')
+        .positive('must be an action id')
+        .nullish()
+        .describe('Only activities of this action count; none: any'),
+      withinDays: z
+        .number({ error: 'must be a number of days' })
+        .int('must be a whole number of days')
+        .min(1, 'must be at least 1 day')
+        .max(365, 'must be at most 365 days'),
+    },
+    { error: 'must be an object { types, actionId?, withinDays }' },
+  )
+  .describe('What the lift report measures: a member did one of these activities within N days of the send start');
+export type GoalInput = z.infer<typeof goal>;
+
 const fields = {
   channel,
   audience,
@@ -114,6 +150,8 @@ const fields = {
     .max(MAX_THROTTLE_PER_MINUTE, `must be at most ${MAX_THROTTLE_PER_MINUTE.toLocaleString('en-US')}`)
     .nullable()
     .optional(),
+  holdoutPercent: holdoutPercent.optional(),
+  goal: goal.nullable().optional().describe('What the lift report measures; a holdout given no goal measures any action within 14 days'),
 };
 
 /** The default language must have a template: it is what members of other languages receive. */
@@ -151,6 +189,8 @@ export const broadcastPatch = z
     utm: fields.utm,
     schedule: fields.schedule,
     throttlePerMinute: fields.throttlePerMinute,
+    holdoutPercent: fields.holdoutPercent,
+    goal: fields.goal,
   })
   .superRefine(requireDefaultTemplate);
 export type BroadcastPatch = z.infer<typeof broadcastPatch>;
@@ -216,11 +256,14 @@ export const statsView = z.object({
   optedOut: z.number(),
   costMicros: z.number(),
   skipped: z.object({ noConsent: z.number(), optedOut: z.number(), noAddress: z.number(), landline: z.number(), frequencyCap: z.number() }),
+  heldOut: z.number().describe('Members held out of the send for the lift report (neither sent nor skipped)'),
   finished: z.number(),
 });
 export type StatsView = z.infer<typeof statsView>;
 
 const status = z.enum(BROADCAST_STATUSES);
+
+const goalView = z.object({ types: z.array(z.string()), actionId: z.number().nullable(), withinDays: z.number() });
 
 export const broadcastSummary = z.object({
   id: z.number(),
@@ -253,5 +296,23 @@ export const broadcastView = broadcastSummary.extend({
   pauseReason: z.string().nullable(),
   updatedAt: z.number(),
   failuresByCode: z.array(z.object({ code: z.string(), count: z.number(), description: z.string() })),
+  holdoutPercent: z.number(),
+  goal: goalView.nullable(),
 });
 export type BroadcastView = z.infer<typeof broadcastView>;
+
+const liftGroup = z.object({ n: z.number(), reached: z.number(), rate: z.number().nullable() });
+
+export const liftView = z.object({
+  holdoutPercent: z.number(),
+  goal: goalView.nullable(),
+  window: z
+    .object({ from: z.number(), until: z.number(), open: z.boolean() })
+    .nullable()
+    .describe('From the send start to the end of the goal window (inclusive); open while it has not ended. Null before the send'),
+  treated: liftGroup.nullable().describe('Members the broadcast queued a message for, whatever its outcome'),
+  heldOut: liftGroup.nullable().describe('Members held out of the broadcast'),
+  difference: z.number().nullable().describe('treated rate − held-out rate; null while a group is empty'),
+  interval: z.object({ low: z.number(), high: z.number(), level: z.number(), method: z.string() }).nullable(),
+});
+export type LiftView = z.infer<typeof liftView>;

@@ -1,5 +1,6 @@
 import type { Insertable } from 'kysely';
 import { analyzeSms } from '../../../common/sms-encoding.ts';
+import type { WorkflowGoal } from '../../../common/workflows.ts';
 import { describeProviderError } from '../../channels/registry.ts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
@@ -37,6 +38,8 @@ import type {
   BroadcastInput,
   BroadcastPatch,
   BroadcastView,
+  GoalInput,
+  LiftView,
   PreviewInput,
   PreviewView,
   Problem,
@@ -47,6 +50,7 @@ import { getDefaultSender, listSenderRows } from './channels.repo.ts';
 import { complianceTexts, withFirstMessageFooter } from './compliance-texts.ts';
 import { BROADCAST_EXPAND_JOB } from './expand.job.ts';
 import { parseLocalTime, sampleContext, utmOf } from './expand.ts';
+import { broadcastLift, DEFAULT_GOAL, newHoldoutSeed, storedGoal } from './holdouts.ts';
 import { createQuietHours, isValidTimezone } from './quiet-hours.ts';
 import { bumpStats } from './stats.repo.ts';
 import { compileTemplates, validateTemplates } from './templates.ts';
@@ -99,6 +103,7 @@ export function statsView(stats: Map<string, number> | undefined): StatsView {
       landline: get('skipped_landline'),
       frequencyCap: get('skipped_frequency_cap'),
     },
+    heldOut: get('held_out'),
     finished: get('finished'),
   };
 }
@@ -127,7 +132,20 @@ function draftOf(row: BroadcastRow): Draftable {
     utm: storedUtm(row.utm),
     schedule: scheduleOf(row),
     throttlePerMinute: row.throttle_per_minute,
+    holdoutPercent: row.holdout_percent,
+    goal: storedGoal(row.goal),
   };
+}
+
+/** A goal as given (actionId may be null) in its stored form. */
+function goalOf(input: GoalInput | null | undefined): WorkflowGoal | null {
+  if (!input) return null;
+  return { types: input.types, withinDays: input.withinDays, ...(input.actionId != null ? { actionId: input.actionId } : {}) };
+}
+
+/** A holdout always has a goal to measure: the one given, else any action within 14 days. */
+function withGoal(draft: Draftable): Draftable {
+  return draft.holdoutPercent > 0 && draft.goal === null ? { ...draft, goal: DEFAULT_GOAL } : draft;
 }
 
 export function createBroadcastsService({ db, clock, config, appSecret }: Deps) {
@@ -191,6 +209,8 @@ export function createBroadcastsService({ db, clock, config, appSecret }: Deps) 
       pauseReason: row.pause_reason,
       updatedAt: row.updated_at,
       failuresByCode,
+      holdoutPercent: draft.holdoutPercent,
+      goal: draft.goal ? { types: draft.goal.types, actionId: draft.goal.actionId ?? null, withinDays: draft.goal.withinDays } : null,
     };
   }
 
@@ -241,6 +261,15 @@ export function createBroadcastsService({ db, clock, config, appSecret }: Deps) 
         errors.push({ path: `body.templates.${problem.language}`, message: problem.message });
       }
     }
+    if (input.goal?.actionId !== undefined) {
+      const action = await db
+        .selectFrom('actions')
+        .select('id')
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', input.goal.actionId)
+        .executeTakeFirst();
+      if (!action) errors.push({ path: 'body.goal.actionId', message: `is not an action of this workspace (${input.goal.actionId})` });
+    }
     if (input.schedule.kind === 'at' && input.schedule.at <= clock.now()) {
       errors.push({ path: 'body.schedule.at', message: 'must be in the future' });
     }
@@ -275,11 +304,13 @@ export function createBroadcastsService({ db, clock, config, appSecret }: Deps) 
       scheduled_at: scheduledAt,
       local_time: localTime,
       throttle_per_minute: input.throttlePerMinute ?? null,
+      holdout_percent: input.holdoutPercent,
+      goal: input.goal ? JSON.stringify(input.goal) : null,
     } satisfies Partial<Insertable<BroadcastsTable>>;
   }
 
   function fromInput(input: BroadcastInput | PreviewInput): Draftable {
-    return {
+    return withGoal({
       name: input.name ?? '',
       channel: input.channel,
       audience: input.audience,
@@ -292,7 +323,9 @@ export function createBroadcastsService({ db, clock, config, appSecret }: Deps) 
       utm: input.utm ?? null,
       schedule: input.schedule ?? { kind: 'now' },
       throttlePerMinute: input.throttlePerMinute ?? null,
-    };
+      holdoutPercent: input.holdoutPercent ?? 0,
+      goal: goalOf(input.goal),
+    });
   }
 
   const evaluate = (workspaceId: number, draft: Draftable) => evaluateBroadcast({ db, config, now: clock.now() }, workspaceId, draft);
@@ -308,6 +341,11 @@ export function createBroadcastsService({ db, clock, config, appSecret }: Deps) 
 
   async function get(workspaceId: number, broadcastId: number) {
     return view(workspaceId, await requireRow(db, workspaceId, broadcastId));
+  }
+
+  /** The goal rates of the texted and the held-out members, their difference and its 95 % interval. */
+  async function lift(workspaceId: number, broadcastId: number): Promise<LiftView> {
+    return broadcastLift(db, await requireRow(db, workspaceId, broadcastId), clock.now());
   }
 
   const auditOf = (
@@ -339,6 +377,7 @@ export function createBroadcastsService({ db, clock, config, appSecret }: Deps) 
         status: 'draft',
         ...columns,
         pause_reason: null,
+        holdout_seed: newHoldoutSeed(),
         created_by: actor.type === 'user' ? actor.userId : null,
         created_at: now,
         updated_at: now,
@@ -373,7 +412,7 @@ export function createBroadcastsService({ db, clock, config, appSecret }: Deps) 
     const row = await requireRow(db, workspaceId, broadcastId);
     if (!EDITABLE.includes(row.status)) throw wrongState(row.status, 'edited');
     const current = draftOf(row);
-    const draft: Draftable = {
+    const draft: Draftable = withGoal({
       name: patch.name ?? current.name,
       channel: patch.channel ?? current.channel,
       audience: patch.audience ?? current.audience,
@@ -386,7 +425,9 @@ export function createBroadcastsService({ db, clock, config, appSecret }: Deps) 
       utm: patch.utm === undefined ? current.utm : patch.utm,
       schedule: patch.schedule ?? current.schedule,
       throttlePerMinute: patch.throttlePerMinute === undefined ? current.throttlePerMinute : patch.throttlePerMinute,
-    };
+      holdoutPercent: patch.holdoutPercent ?? current.holdoutPercent,
+      goal: patch.goal === undefined ? current.goal : goalOf(patch.goal),
+    });
     // A scheduled broadcast's own time may have passed since: only a new time is checked.
     const scheduleChanged = patch.schedule !== undefined && JSON.stringify(patch.schedule) !== JSON.stringify(current.schedule);
     await checkInput(workspaceId, scheduleChanged ? draft : { ...draft, schedule: { kind: 'now' } });
@@ -693,7 +734,7 @@ export function createBroadcastsService({ db, clock, config, appSecret }: Deps) 
     );
   }
 
-  return { preview, list, get, create, update, launch, pause, resume, cancel, resendUnknown, test };
+  return { preview, list, get, lift, create, update, launch, pause, resume, cancel, resendUnknown, test };
 }
 
 export { pauseBroadcast };

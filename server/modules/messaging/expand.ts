@@ -16,6 +16,7 @@ import {
   EXPANSION_DONE,
   type Executor,
   findBroadcast,
+  insertBroadcastHoldouts,
   insertBroadcastLinks,
   insertBroadcastMessages,
   pauseBroadcast,
@@ -27,6 +28,7 @@ import {
 } from './broadcasts.repo.ts';
 import { getDefaultSender, getSender } from './channels.repo.ts';
 import { complianceTexts, withFirstMessageFooter } from './compliance-texts.ts';
+import { isHeldOut } from './holdouts.ts';
 import { createQuietHours, isValidTimezone, type QuietHours } from './quiet-hours.ts';
 import { bumpStats, readStats, type StatKey } from './stats.repo.ts';
 import { type CompiledTemplates, compileTemplates, type TemplateContext } from './templates.ts';
@@ -34,7 +36,9 @@ import { type CompiledTemplates, compileTemplates, type TemplateContext } from '
 // Broadcast expansion (DESIGN.md §4): the audience streams in windows of member ids after broadcasts.expand_cursor;
 // each window is screened (consent, address, landline, frequency cap), rendered in the member's language, given the
 // first-message footer and per-member short links, scheduled (local date/time, throttle, quiet hours in the member's
-// zone) and written. Messages, links, counters and the cursor of a group of windows are written in one transaction:
+// zone) and written. A broadcast with a holdout first sets aside the members of the screened window its draw holds out
+// (holdouts.ts): they are recorded in broadcast_holdouts, not texted, and counted as held_out, not as skipped.
+// Messages, links, holdouts, counters and the cursor of a group of windows are written in one transaction:
 // a run that stops (crash, pause, cancel, shutdown) resumes after the last committed group, and the unique
 // (broadcast_id, member_id) index makes a window written twice land once.
 //
@@ -53,7 +57,13 @@ const COMMIT_BUDGET_MS = 500;
 const DAY = 86_400_000;
 
 /** What one transaction wrote, and where it leaves the cursor. */
-type Group = { inserted: number; skipped: Partial<Record<StatKey, number>>; targets: Map<string, number>; cursor: number };
+type Group = {
+  inserted: number;
+  heldOut: number;
+  skipped: Partial<Record<StatKey, number>>;
+  targets: Map<string, number>;
+  cursor: number;
+};
 
 export type ExpandDeps = { db: Db; clock: Clock; config: Pick<Config, 'publicUrl'> };
 
@@ -333,6 +343,8 @@ async function planExpansion(deps: ExpandDeps, row: BroadcastRow) {
     }),
     cap: workspace.frequency_cap,
     capWindowMs: workspace.frequency_window_days * DAY,
+    holdoutPercent: row.holdout_percent,
+    holdoutSeed: Number(row.holdout_seed),
   };
 }
 
@@ -540,6 +552,16 @@ export async function expandBroadcast(deps: ExpandDeps, options: ExpandOptions):
           allowed.map((m) => m.id),
         );
     }
+    if (reachable.length > 0 && plan.holdoutPercent > 0) {
+      const treated: AudienceMember[] = [];
+      const held: number[] = [];
+      for (const member of reachable) {
+        if (isHeldOut(plan.holdoutSeed, member.id, plan.holdoutPercent)) held.push(member.id);
+        else treated.push(member);
+      }
+      if (held.length > 0) group.heldOut += await insertBroadcastHoldouts(trx, { workspaceId, broadcastId, now }, held);
+      reachable = treated;
+    }
     if (reachable.length === 0) return 0;
 
     const flat: unknown[] = [];
@@ -594,7 +616,7 @@ export async function expandBroadcast(deps: ExpandDeps, options: ExpandOptions):
   while (cursor !== EXPANSION_DONE) {
     if (options.signal?.aborted) throw options.signal.reason ?? new Error('the expansion was stopped');
     const now = clock.now();
-    const group: Group = { inserted: 0, skipped: {}, targets: new Map(), cursor };
+    const group: Group = { inserted: 0, heldOut: 0, skipped: {}, targets: new Map(), cursor };
     try {
       // Several windows per transaction: a commit writes every index page the transaction touched (short-link codes
       // are random, so that is most of the codes' index), and fewer, larger commits write far less. The rows and
@@ -619,7 +641,7 @@ export async function expandBroadcast(deps: ExpandDeps, options: ExpandOptions):
           members += window.members.length;
           group.cursor = window.upTo === null ? EXPANSION_DONE : last;
         } while (group.cursor !== EXPANSION_DONE && members < COMMIT_MEMBERS && performance.now() - started < COMMIT_BUDGET_MS);
-        await bumpStats(trx, workspaceId, broadcastId, { queued: group.inserted, ...group.skipped });
+        await bumpStats(trx, workspaceId, broadcastId, { queued: group.inserted, held_out: group.heldOut, ...group.skipped });
         await trx
           .updateTable('broadcasts')
           .set((eb) => ({ expand_cursor: group.cursor, recipient_count: eb('recipient_count', '+', group.inserted) }))

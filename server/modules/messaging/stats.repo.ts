@@ -9,7 +9,8 @@ type Executor = Kysely<Database> | Transaction<Database>;
  *   unknown, cancelled) — the broadcast is complete when finished reaches queued;
  * - sent (accepted by the provider), delivered, failed, `failed:<code>`, unknown (current; −1 when resolved), cancelled;
  * - clicked (members who clicked, first click per link), clicks (every click), replied, opted_out, cost_micros;
- * - skipped_no_consent, skipped_opted_out, skipped_no_address, skipped_landline, skipped_frequency_cap (at expansion).
+ * - skipped_no_consent, skipped_opted_out, skipped_no_address, skipped_landline, skipped_frequency_cap (at expansion);
+ * - held_out: members of the audience held out of the send for the lift report (at expansion; neither queued nor skipped).
  */
 export type StatKey =
   | 'queued'
@@ -29,7 +30,8 @@ export type StatKey =
   | 'skipped_opted_out'
   | 'skipped_no_address'
   | 'skipped_landline'
-  | 'skipped_frequency_cap';
+  | 'skipped_frequency_cap'
+  | 'held_out';
 
 /** Adds the given amounts (may be negative) to a broadcast's counters; zero amounts are skipped. */
 export async function bumpStats(

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from '../../../lib/api-client.ts';
-import { type Broadcast, broadcastSchema, type Schedule } from './get-broadcast.ts';
+import { type Broadcast, broadcastSchema, type Goal, type Schedule } from './get-broadcast.ts';
 import { messagesKeys } from './keys.ts';
 import type { Channel } from './list-broadcasts.ts';
 
@@ -18,6 +18,9 @@ export type BroadcastInput = {
   utm: { source?: string; medium?: string; campaign?: string } | null;
   schedule: Schedule;
   throttlePerMinute: number | null;
+  /** 0–50 % of the audience held out of the send, to measure it against. */
+  holdoutPercent: number;
+  goal: Goal | null;
 };
 
 function createBroadcast(workspaceId: string, input: BroadcastInput) {

@@ -18,6 +18,10 @@ export const utmSchema = z.object({
   campaign: z.string().nullish(),
 });
 
+/** What a holdout is measured on: a member did one of these activities (of the action, if one) within N days. */
+export const goalSchema = z.object({ types: z.array(z.string()), actionId: z.number().nullish(), withinDays: z.number() });
+export type Goal = z.infer<typeof goalSchema>;
+
 export const broadcastSchema = broadcastSummarySchema.extend({
   audience: z.object({ communityIds: z.array(z.number()), tags: z.array(z.string()) }),
   senderId: z.number().nullable(),
@@ -32,6 +36,8 @@ export const broadcastSchema = broadcastSummarySchema.extend({
   pauseReason: z.string().nullable(),
   updatedAt: z.number(),
   failuresByCode: z.array(z.object({ code: z.string(), count: z.number(), description: z.string().nullish() })),
+  holdoutPercent: z.number().default(0),
+  goal: goalSchema.nullish(),
 });
 
 export type Broadcast = z.infer<typeof broadcastSchema>;

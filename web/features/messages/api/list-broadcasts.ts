@@ -33,6 +33,7 @@ export const broadcastStatsSchema = z.object({
     landline: z.number(),
     frequencyCap: z.number(),
   }),
+  heldOut: z.number().default(0),
   finished: z.number(),
 });
 

@@ -35,7 +35,7 @@ export const previewSchema = z.object({
 
 export type Preview = z.infer<typeof previewSchema>;
 
-export type PreviewInput = Omit<BroadcastInput, 'name'> & { name?: string };
+export type PreviewInput = Omit<BroadcastInput, 'name' | 'holdoutPercent' | 'goal'> & { name?: string };
 
 function previewBroadcast(workspaceId: string, input: PreviewInput, signal: AbortSignal) {
   return apiRequest(`/api/workspaces/${workspaceId}/broadcasts/preview`, previewSchema, { method: 'POST', body: input, signal });

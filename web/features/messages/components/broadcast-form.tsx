@@ -19,6 +19,7 @@ import { BasicsFields } from './basics-fields.tsx';
 import { type ComposerValues, emptyValues, hasMessage, type SetValue, valuesFromBroadcast } from './composer-values.ts';
 import { plural } from './display.ts';
 import { FormSection } from './form-section.tsx';
+import { HoldoutFields } from './holdout-fields.tsx';
 import { LaunchModal } from './launch-modal.tsx';
 import { MessageEditor } from './message-editor.tsx';
 import { PreviewSummary } from './preview-summary.tsx';
@@ -40,6 +41,10 @@ const FIELDS = [
   'medium',
   'campaign',
   'throttlePerMinute',
+  'holdoutPercent',
+  'types',
+  'actionId',
+  'withinDays',
 ];
 
 /** A problem the preview found in one language version (`templates.es`). */
@@ -139,6 +144,12 @@ export function BroadcastForm(props: { broadcast?: Broadcast }) {
             </FormSection>
             <FormSection title="When">
               <ScheduleFields values={values} set={set} errorOf={errorOf} />
+            </FormSection>
+            <FormSection
+              title="Holdout group"
+              description="Keep a random share of the audience from getting this message, then compare how many of them reach a goal with those who got it. The report shows the difference with a 95% confidence interval, so you can tell whether the message made people act."
+            >
+              <HoldoutFields values={values} set={set} errorOf={errorOf} reachable={data?.recipients.reachable} />
             </FormSection>
             <Accordion variant="contained" radius="md" bg="white" defaultValue={hasAdvanced(values) ? 'advanced' : null}>
               <Accordion.Item value="advanced">

@@ -1,3 +1,4 @@
+import { ACTION_ACTIVITY_TYPES } from '../../../../common/workflows.ts';
 import type { BroadcastInput } from '../api/create-broadcast.ts';
 import type { Broadcast } from '../api/get-broadcast.ts';
 import type { Channel } from '../api/list-broadcasts.ts';
@@ -28,7 +29,17 @@ export type ComposerValues = {
   localDate: string;
   localTime: string;
   throttlePerMinute: number | string;
+  /** 0: no holdout group. */
+  holdoutPercent: number | string;
+  /** The goal a holdout is measured on: any of these activities, of one action or any, within so many days. */
+  goalTypes: string[];
+  goalActionId: string | null;
+  goalDays: number | string;
 };
+
+/** The goal a new holdout starts with (the server's default too): any action within 14 days. */
+export const DEFAULT_GOAL_TYPES: readonly string[] = ACTION_ACTIVITY_TYPES;
+export const DEFAULT_GOAL_DAYS = 14;
 
 export function emptyValues(): ComposerValues {
   return {
@@ -50,6 +61,10 @@ export function emptyValues(): ComposerValues {
     localDate: '',
     localTime: '18:00',
     throttlePerMinute: '',
+    holdoutPercent: 0,
+    goalTypes: [...DEFAULT_GOAL_TYPES],
+    goalActionId: null,
+    goalDays: DEFAULT_GOAL_DAYS,
   };
 }
 
@@ -85,7 +100,19 @@ export function valuesFromBroadcast(broadcast: Broadcast): ComposerValues {
     localDate: schedule.kind === 'local_time' ? schedule.date : '',
     localTime: schedule.kind === 'local_time' ? schedule.time : empty.localTime,
     throttlePerMinute: broadcast.throttlePerMinute ?? '',
+    holdoutPercent: broadcast.holdoutPercent,
+    goalTypes: broadcast.goal?.types ?? empty.goalTypes,
+    goalActionId: broadcast.goal?.actionId ? String(broadcast.goal.actionId) : null,
+    goalDays: broadcast.goal?.withinDays ?? empty.goalDays,
   };
+}
+
+const wholeNumber = (value: number | string) => (typeof value === 'number' ? value : Number.parseInt(value, 10));
+
+/** The share held out as a number (0 when the field is empty). */
+export function holdoutOf(values: ComposerValues): number {
+  const percent = wholeNumber(values.holdoutPercent);
+  return Number.isFinite(percent) ? percent : 0;
 }
 
 /** The request body for `values`. Versions in other languages left empty are not sent. */
@@ -98,7 +125,9 @@ export function toInput(values: ComposerValues): BroadcastInput {
     ...(values.utmMedium.trim() ? { medium: values.utmMedium.trim() } : {}),
     ...(values.utmCampaign.trim() ? { campaign: values.utmCampaign.trim() } : {}),
   };
-  const throttle = typeof values.throttlePerMinute === 'number' ? values.throttlePerMinute : Number.parseInt(values.throttlePerMinute, 10);
+  const throttle = wholeNumber(values.throttlePerMinute);
+  const holdout = holdoutOf(values);
+  const days = wholeNumber(values.goalDays);
   return {
     name: values.name.trim(),
     channel: values.channel,
@@ -112,6 +141,16 @@ export function toInput(values: ComposerValues): BroadcastInput {
     utm: Object.keys(utm).length > 0 ? utm : null,
     schedule: scheduleOf(values),
     throttlePerMinute: Number.isFinite(throttle) && throttle > 0 ? throttle : null,
+    holdoutPercent: holdout,
+    // An empty number of days is sent as 0 so the server names the field.
+    goal:
+      holdout > 0
+        ? {
+            types: values.goalTypes,
+            withinDays: Number.isFinite(days) ? days : 0,
+            ...(values.goalActionId ? { actionId: Number(values.goalActionId) } : {}),
+          }
+        : null,
   };
 }
 
@@ -140,7 +179,8 @@ export function hasMessage(values: ComposerValues): boolean {
 export function previewInputOf(values: ComposerValues): PreviewInput | null {
   const hasAudience = values.communityIds.length > 0 || values.tags.length > 0;
   if (!hasAudience && !hasMessage(values)) return null;
-  const { name, schedule, ...input } = toInput(values);
+  // The holdout changes nothing a preview shows: it is left out, so editing it asks nothing again.
+  const { name, schedule, holdoutPercent: _holdout, goal: _goal, ...input } = toInput(values);
   const complete = schedule.kind === 'now' || (schedule.kind === 'at' ? schedule.at > 0 : schedule.date !== '');
   return {
     ...input,

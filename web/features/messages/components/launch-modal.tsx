@@ -3,7 +3,7 @@ import { IconRocket } from '@tabler/icons-react';
 import { useState } from 'react';
 import { ErrorAlert } from '../../../components/error-alert.tsx';
 import type { Preview } from '../api/preview-broadcast.ts';
-import type { ComposerValues } from './composer-values.ts';
+import { type ComposerValues, holdoutOf } from './composer-values.ts';
 import { formatDuration, formatMoney, plural } from './display.ts';
 
 function whenText(values: ComposerValues): string {
@@ -29,6 +29,7 @@ export function LaunchModal(props: {
   const [error, setError] = useState<unknown>(null);
   const { preview } = props;
   const scheduled = props.values.scheduleKind !== 'now';
+  const holdout = holdoutOf(props.values);
 
   const launch = async () => {
     setPending(true);
@@ -53,12 +54,18 @@ export function LaunchModal(props: {
         {preview ? (
           <List size="sm" spacing={4} data-testid="launch-summary">
             <List.Item>
-              <b>{plural(preview.recipients.reachable, 'member', 'members')}</b> will get it
+              <b>{plural(preview.recipients.reachable, 'member', 'members')}</b> {holdout > 0 ? 'can be reached' : 'will get it'}
               {preview.recipients.total > preview.recipients.reachable
                 ? ` (${(preview.recipients.total - preview.recipients.reachable).toLocaleString()} of the audience cannot be reached)`
                 : ''}
               .
             </List.Item>
+            {holdout > 0 && (
+              <List.Item>
+                About {holdout}% of them (≈ {Math.round((preview.recipients.reachable * holdout) / 100).toLocaleString()}) are held out at
+                random and not sent it, to measure it against.
+              </List.Item>
+            )}
             {props.values.channel === 'sms' && (
               <List.Item>
                 {plural(preview.segmentsPerMessage, 'segment', 'segments')} per message, about <b>{formatMoney(preview.costMicros)}</b> in

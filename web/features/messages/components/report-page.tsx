@@ -14,6 +14,7 @@ import { BroadcastContentCard } from './broadcast-content-card.tsx';
 import { BroadcastStatusBadge } from './broadcast-status-badge.tsx';
 import { iso } from './display.ts';
 import { FailuresTable } from './failures-table.tsx';
+import { LiftCard } from './lift-card.tsx';
 import { ProgressCard } from './progress-card.tsx';
 import { RecentMessages } from './recent-messages.tsx';
 import { ReportActions } from './report-actions.tsx';
@@ -83,6 +84,9 @@ function Report(props: { broadcast: Broadcast }) {
         )}
         <ProgressCard broadcast={broadcast} />
         <ReportCounters stats={broadcast.stats} />
+        {broadcast.holdoutPercent > 0 && broadcast.status !== 'draft' && broadcast.status !== 'scheduled' && (
+          <LiftCard broadcast={broadcast} />
+        )}
         <SimpleGrid cols={{ base: 1, md: 2 }}>
           <FailuresTable failures={broadcast.failuresByCode} />
           <SkippedCard skipped={broadcast.stats.skipped} channel={broadcast.channel} />
