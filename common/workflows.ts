@@ -334,6 +334,25 @@ function answerLabel(step: StepOf<'wait_for_reply'>, answer: string): string {
   return step.choices?.find((c) => c.key === answer)?.label ?? answer;
 }
 
+// ── Links to actions in texts ───────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * `{{ links.action_12 }}` in an SMS step's body becomes the member's own short link to action 12's public page (made
+ * when the text is sent, tracked like a broadcast's links), which opens prefilled for them. Only this exact form is
+ * read: no filters, spaces inside the braces allowed.
+ */
+export const ACTION_LINK_PATTERN = /\{\{-?\s*links\.action_(\d{1,12})\s*-?\}\}/g;
+
+/** The variable an SMS body uses for the member's link to an action. */
+export function actionLinkVariable(actionId: number): string {
+  return `{{ links.action_${actionId} }}`;
+}
+
+/** The actions an SMS body links to, each once, in order of appearance. */
+export function actionLinkIds(source: string): number[] {
+  return [...new Set([...source.matchAll(ACTION_LINK_PATTERN)].map((m) => Number(m[1])))];
+}
+
 // ── The definition ──────────────────────────────────────────────────────────────────────────────────────────────────
 
 export type WorkflowDefinition = {
@@ -468,6 +487,8 @@ export type WorkflowFieldMeta = {
   hint?: string;
   /** For enum fields. */
   options?: readonly { value: string; label: string }[];
+  /** For action fields: the kinds of action to choose from (none: any). */
+  actionTypes?: readonly ('petition' | 'call' | 'event' | 'survey' | 'share' | 'story')[];
 };
 
 export type StepGroup = 'message' | 'timing' | 'logic' | 'member' | 'integration';
@@ -484,6 +505,7 @@ export type StepKindMeta = {
 };
 
 const TEMPLATE_HINT = 'Liquid: {{ member.first_name }}, {{ member.custom.key }}, {{ workspace.name }}';
+const SMS_TEMPLATE_HINT = `${TEMPLATE_HINT}; {{ links.action_12 }}: the member's own short link to action 12`;
 
 export const STEP_KIND_META: Record<StepKind, StepKindMeta> = {
   send_sms: {
@@ -492,7 +514,7 @@ export const STEP_KIND_META: Record<StepKind, StepKindMeta> = {
     group: 'message',
     exits: 'next',
     sends: true,
-    fields: [{ key: 'body', label: 'Message', type: 'template', required: true, hint: TEMPLATE_HINT }],
+    fields: [{ key: 'body', label: 'Message', type: 'template', required: true, hint: SMS_TEMPLATE_HINT }],
   },
   send_email: {
     label: 'Send email',
@@ -656,7 +678,7 @@ export const TRIGGER_KIND_META: Record<TriggerKind, TriggerKindMeta> = {
     label: 'Event',
     description: 'Some hours before or after the start of the shift a member RSVPed to',
     fields: [
-      { key: 'actionId', label: 'Event', type: 'action', required: true },
+      { key: 'actionId', label: 'Event', type: 'action', required: true, actionTypes: ['event'] },
       {
         key: 'when',
         label: 'When',

@@ -99,6 +99,7 @@ const BODIES: Record<string, unknown> = {
   },
   'PATCH /api/workspaces/{workspaceId}/workflows/{workflowId}': { name: 'Taken over' },
   'POST /api/workspaces/{workspaceId}/workflows/{workflowId}/enroll': { memberIds: [1] },
+  'POST /api/workspaces/{workspaceId}/workflows/from-playbook': { playbook: 'join_anniversary', params: {} },
 };
 
 describe.each(testDialects())('tenant isolation on %s', (dialect) => {

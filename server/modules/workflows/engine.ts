@@ -50,6 +50,8 @@ export type WorkflowEngineDeps = {
   db: Db;
   clock: Clock;
   appSecret: string;
+  /** The site's public URL, for members' links to actions in texts (a text with one cannot be sent without it). */
+  publicUrl?: string;
   /** Replaces step executors (a test makes one fail after acting, as a crash would). */
   steps?: Partial<StepExecutors>;
   random?: () => number;
@@ -173,6 +175,8 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
         {
           id: w.id,
           name: w.name,
+          slug: w.slug,
+          shortLinkBase: w.short_link_base,
           timezone: w.timezone,
           quietHoursStart: w.quiet_hours_start,
           quietHoursEnd: w.quiet_hours_end,
@@ -274,6 +278,7 @@ export function createWorkflowEngine(deps: WorkflowEngineDeps): WorkflowEngine {
             trx,
             now,
             appSecret,
+            publicUrl: deps.publicUrl,
             run: facts,
             member,
             workspace,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import { defineJob, PRIORITY } from '../../jobs/define.ts';
 import type { Clock } from '../../lib/clock.ts';
@@ -11,8 +12,14 @@ import { kickTick, WORKFLOW_TICK_JOB } from './enroll.ts';
 
 const TICK_BUDGET_MS = 20_000;
 
-export function createWorkflowTickJob(deps: { db: Db; clock: Clock; appSecret: string; engine?: WorkflowEngine }) {
-  const engine = deps.engine ?? createWorkflowEngine(deps);
+export function createWorkflowTickJob(deps: {
+  db: Db;
+  clock: Clock;
+  appSecret: string;
+  config: Pick<Config, 'publicUrl'>;
+  engine?: WorkflowEngine;
+}) {
+  const engine = deps.engine ?? createWorkflowEngine({ ...deps, publicUrl: deps.config.publicUrl });
   return defineJob({
     type: WORKFLOW_TICK_JOB,
     payload: z.object({}),

@@ -303,6 +303,12 @@ describe.each(testDialects())('workflow engine on %s', (dialect) => {
       [ana, 'exited', 'opted_out'],
       [ben, 'completed', null],
     ]);
+    // The report counts why runs ended early.
+    expect((await wf.api('GET', `/workflows/${workflowId}/report`)).json().runs).toMatchObject({
+      completed: 1,
+      exited: 1,
+      exitReasons: { opted_out: 1 },
+    });
   });
 
   it('ends a run as completed when the member reaches the goal, and counts held-out members who do', async () => {

@@ -12,6 +12,8 @@ import {
   notificationParams,
   notificationsPage,
   notificationsQuery,
+  playbookInput,
+  playbooksView,
   reportQuery,
   reportView,
   runDetail,
@@ -27,9 +29,9 @@ import {
 } from './workflows.schema.ts';
 import type { WorkflowsService } from './workflows.service.ts';
 
-// Workflows: drafts and versions, status switches, enrollment, runs, the report; the inbound-webhook trigger; staff
-// notifications. Reading is for anyone who may read messaging (analysts included); changing is for those who may
-// manage broadcasts.
+// Workflows: drafts and versions (also from playbooks), status switches, enrollment, runs, the report; the
+// inbound-webhook trigger; staff notifications. Reading is for anyone who may read messaging (analysts included);
+// changing is for those who may manage broadcasts.
 
 const READ = 'messaging.read';
 const MANAGE = 'broadcasts.manage';
@@ -64,6 +66,39 @@ export function workflowsRoutes({ workflows }: { workflows: WorkflowsService }):
         const tenant = tenantOf(request);
         const createdBy = tenant.actor.type === 'user' ? tenant.actor.userId : null;
         return reply.status(201).send(await workflows.create(createdBy, tenant.workspaceId, request.body));
+      },
+    );
+
+    app.get(
+      `${base}/playbooks`,
+      {
+        config: { access: READ },
+        schema: {
+          tags,
+          summary: 'Ready-to-use workflows (common/playbooks.ts): each with the parameters it takes',
+          params: workspaceParams,
+          response: { 200: playbooksView },
+        },
+      },
+      async () => ({ playbooks: workflows.playbooks() }),
+    );
+
+    app.post(
+      `${base}/from-playbook`,
+      {
+        config: { access: MANAGE },
+        schema: {
+          tags,
+          summary: 'Create a draft workflow from a playbook and its parameters (ids must be this workspace’s)',
+          params: workspaceParams,
+          body: playbookInput,
+          response: { 201: workflowView },
+        },
+      },
+      async (request, reply) => {
+        const tenant = tenantOf(request);
+        const createdBy = tenant.actor.type === 'user' ? tenant.actor.userId : null;
+        return reply.status(201).send(await workflows.fromPlaybook(createdBy, tenant.workspaceId, request.body));
       },
     );
 

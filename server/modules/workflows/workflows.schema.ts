@@ -13,6 +13,35 @@ const description = z.string().trim().max(1000);
 export const workflowInput = z.object({ name, description: description.optional(), definition: workflowDefinition });
 export type WorkflowInput = z.infer<typeof workflowInput>;
 
+/** POST …/workflows/from-playbook: a playbook of common/playbooks.ts and its parameters (checked by the service). */
+export const playbookInput = z.object({
+  playbook: z.string().trim().min(1).max(60),
+  name: name.optional(),
+  params: z.record(z.string(), z.unknown()).default({}),
+});
+export type PlaybookInput = z.infer<typeof playbookInput>;
+
+const playbookParamView = z.object({
+  key: z.string(),
+  label: z.string(),
+  type: z.string(),
+  required: z.boolean(),
+  hint: z.string().optional(),
+  options: z
+    .array(z.object({ value: z.string(), label: z.string() }))
+    .readonly()
+    .optional(),
+  actionTypes: z.array(z.string()).readonly().optional(),
+  default: z.union([z.string(), z.number()]).optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+});
+export const playbooksView = z.object({
+  playbooks: z.array(
+    z.object({ key: z.string(), name: z.string(), description: z.string(), params: z.array(playbookParamView).readonly() }),
+  ),
+});
+
 export const workflowPatch = z
   .object({ name: name.optional(), description: description.optional(), definition: workflowDefinition.optional() })
   .refine((p) => p.name !== undefined || p.description !== undefined || p.definition !== undefined, { message: 'nothing to change' });
@@ -47,6 +76,8 @@ const counts = z.object({
   inProgress: z.number(),
   completed: z.number(),
   exited: z.number(),
+  /** Runs that ended early, by reason (opted_out, workflow_archived, member_deleted, failed). */
+  exitReasons: z.record(z.string(), z.number()),
   goalReached: z.number(),
 });
 

@@ -1,11 +1,14 @@
 import { keywordProblem, normalizeKeyword } from '../../../common/keywords.ts';
+import { buildPlaybook, PLAYBOOKS } from '../../../common/playbooks.ts';
 import {
+  actionLinkIds,
   STEP_KIND_META,
   stepExits,
   TRIGGER_KINDS,
   type TriggerKind,
   type WorkflowDefinition,
   type WorkflowStatus,
+  workflowDefinition,
 } from '../../../common/workflows.ts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
@@ -19,7 +22,9 @@ import { validateTemplates } from '../messaging/templates.ts';
 import { resolveSegment, selectSegment } from '../segments/segment-sql.ts';
 import { findSegment, storedRules } from '../segments/segments.repo.ts';
 import { ruleIdProblems } from '../segments/segments.service.ts';
+import { linkOutsideSms, smsTemplateProblems } from './action-links.ts';
 import { type EnrollResult, enrollMembers, kickTick } from './enroll.ts';
+import { checkPlaybook, createInactiveSegment } from './playbooks.ts';
 import { differenceOfProportions, Z_95 } from './report.ts';
 import { ensureTriggerCursor } from './triggers.job.ts';
 import { SIGNATURE_HEADER } from './webhook.job.ts';
@@ -33,9 +38,18 @@ import {
   statsRows,
   type WorkflowRow,
 } from './workflows.repo.ts';
-import type { EnrollInput, ReportView, WorkflowInput, WorkflowPatch, WorkflowSummary, WorkflowView } from './workflows.schema.ts';
+import type {
+  EnrollInput,
+  PlaybookInput,
+  ReportView,
+  WorkflowInput,
+  WorkflowPatch,
+  WorkflowSummary,
+  WorkflowView,
+} from './workflows.schema.ts';
 
-// Workflows as staff manage them: drafts, versions, the status switches, enrolling members, the runs and the report.
+// Workflows as staff manage them: drafts (also from a playbook), versions, the status switches, enrolling members, the
+// runs and the report.
 // A draft is saved only when valid (the zod definition, its templates, and ids that are this workspace's); publishing
 // freezes it into a new version that new enrollments use, while runs already under way finish on theirs.
 
@@ -56,12 +70,17 @@ function countsOf(rows: { step_id: string; key: string; value: number }[]): Coun
   const enrolled = sum((k) => k === 'enrolled');
   const completed = sum((k) => k === 'completed');
   const exited = sum((k) => k.startsWith('exited:'));
+  const exitReasons: Record<string, number> = {};
+  for (const r of rows)
+    if (r.step_id === WORKFLOW_STEP && r.key.startsWith('exited:'))
+      exitReasons[r.key.slice(7)] = (exitReasons[r.key.slice(7)] ?? 0) + Number(r.value);
   return {
     enrolled,
     heldOut: sum((k) => k === 'held_out'),
     inProgress: Math.max(0, enrolled - completed - exited),
     completed,
     exited,
+    exitReasons,
     goalReached: sum((k) => k === 'goal:treated'),
   };
 }
@@ -106,8 +125,14 @@ export function createWorkflowsService(deps: Deps) {
               ? [['message', step.message]]
               : [];
       for (const [field, source] of templates) {
-        const problem = validateTemplates({ en: source }, 'en')[0];
-        if (problem) fields.push({ path: `${path}.${field}`, message: problem.message });
+        if (step.kind === 'send_sms') {
+          const problem = smsTemplateProblems(source)[0];
+          if (problem) fields.push({ path: `${path}.${field}`, message: problem });
+          for (const id of actionLinkIds(source)) refs.push({ table: 'actions', id, path: `${path}.${field}` });
+          continue;
+        }
+        const problem = linkOutsideSms(source) ?? validateTemplates({ en: source }, 'en')[0]?.message;
+        if (problem) fields.push({ path: `${path}.${field}`, message: problem });
       }
       if (step.kind === 'join_community' || step.kind === 'leave_community') {
         refs.push({ table: 'communities', id: step.communityId, path: `${path}.communityId` });
@@ -120,7 +145,7 @@ export function createWorkflowsService(deps: Deps) {
         if (c.kind === 'segment') fields.push(...(await ruleIdProblems(executor, workspaceId, c.rule, `${path}.condition.rule`)));
       }
     }
-    const noun = { communities: 'community', actions: 'action', segments: 'segment' } as const;
+    const noun = { communities: 'a community', actions: 'an action', segments: 'a segment' } as const;
     for (const table of ['communities', 'actions', 'segments'] as const) {
       const wanted = refs.filter((r) => r.table === table);
       if (wanted.length === 0) continue;
@@ -135,7 +160,7 @@ export function createWorkflowsService(deps: Deps) {
         ).map((r) => Number(r.id)),
       );
       for (const ref of wanted)
-        if (!found.has(ref.id)) fields.push({ path: ref.path, message: `is not a ${noun[table]} of this workspace (${ref.id})` });
+        if (!found.has(ref.id)) fields.push({ path: ref.path, message: `is not ${noun[table]} of this workspace (${ref.id})` });
     }
     if (trigger.kind === 'keyword') {
       const keyword = normalizeKeyword(trigger.keyword);
@@ -220,6 +245,37 @@ export function createWorkflowsService(deps: Deps) {
     return JSON.stringify(def);
   }
 
+  /** Saves a checked definition as a new draft. */
+  async function insertDraft(
+    executor: Executor,
+    createdBy: number | null,
+    workspaceId: number,
+    input: WorkflowInput,
+  ): Promise<WorkflowView> {
+    const now = clock.now();
+    const row = await executor
+      .insertInto('workflows')
+      .values({
+        workspace_id: workspaceId,
+        name: input.name,
+        description: input.description ?? '',
+        status: 'draft',
+        draft: serialize(input.definition),
+        current_version_id: null,
+        trigger_kind: null,
+        trigger_keyword: null,
+        hook_token_hash: null,
+        webhook_secret: sealSecret(appSecret, randomToken(32)),
+        created_by: createdBy,
+        created_at: now,
+        updated_at: now,
+        archived_at: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return view(executor, row);
+  }
+
   return {
     async list(workspaceId: number, status?: WorkflowStatus): Promise<WorkflowSummary[]> {
       let query = db.selectFrom('workflows').selectAll().where('workspace_id', '=', workspaceId);
@@ -234,28 +290,42 @@ export function createWorkflowsService(deps: Deps) {
     async create(createdBy: number | null, workspaceId: number, input: WorkflowInput): Promise<WorkflowView> {
       const problems = await definitionProblems(db, workspaceId, input.definition, null);
       if (problems.length > 0) throw invalid(problems);
-      const now = clock.now();
-      const row = await db
-        .insertInto('workflows')
-        .values({
-          workspace_id: workspaceId,
-          name: input.name,
-          description: input.description ?? '',
-          status: 'draft',
-          draft: serialize(input.definition),
-          current_version_id: null,
-          trigger_kind: null,
-          trigger_keyword: null,
-          hook_token_hash: null,
-          webhook_secret: sealSecret(appSecret, randomToken(32)),
-          created_by: createdBy,
-          created_at: now,
-          updated_at: now,
-          archived_at: null,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return view(db, row);
+      return insertDraft(db, createdBy, workspaceId, input);
+    },
+
+    /** The playbooks a workflow can be started from (common/playbooks.ts). */
+    playbooks() {
+      return PLAYBOOKS.map(({ key, name, description, params }) => ({ key, name, description, params }));
+    },
+
+    /**
+     * A draft workflow from a playbook: its parameters checked against the workspace (each problem on
+     * body.params.<key>), the definition built, and, for a re-engagement without a segment, the segment it needs
+     * created in the same transaction.
+     */
+    async fromPlaybook(createdBy: number | null, workspaceId: number, input: PlaybookInput): Promise<WorkflowView> {
+      const checked = await checkPlaybook(db, workspaceId, input.playbook, input.params);
+      if (!checked.ok) throw invalid(checked.fields);
+      const { playbook, params, names } = checked.value;
+      return db.transaction().execute(async (trx) => {
+        const complete = { ...params };
+        if (playbook.key === 're_engagement' && complete.segmentId === undefined) {
+          const days = Number(complete.inactiveDays);
+          const segment = await createInactiveSegment(trx, { workspaceId, days, createdBy, now: clock.now() });
+          complete.segmentId = segment.id;
+          names.segments = { ...names.segments, [segment.id]: segment.name };
+        }
+        const built = buildPlaybook(playbook.key, complete, names);
+        const definition = workflowDefinition.parse(built.definition);
+        const problems = await definitionProblems(trx, workspaceId, definition, null);
+        if (problems.length > 0) {
+          throw new Error(
+            `playbook ${playbook.key} built a workflow with problems: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+          );
+        }
+        const name = input.name ?? built.name.slice(0, 120);
+        return insertDraft(trx, createdBy, workspaceId, { name, description: built.description.slice(0, 1000), definition });
+      });
     },
 
     async update(workspaceId: number, workflowId: number, patch: WorkflowPatch): Promise<WorkflowView> {

@@ -1,13 +1,17 @@
 import { analyzeSms } from '../../../../common/sms-encoding.ts';
 import { PRIORITY } from '../../../jobs/define.ts';
+import { insertLinks } from '../../links/links.repo.ts';
 import { complianceTexts, withFirstMessageFooter } from '../../messaging/compliance-texts.ts';
+import { fillActionLinks, markActionLinks, memberActionLinks } from '../action-links.ts';
 import { render, zoneOf } from './shared.ts';
 import type { StepContext, StepExecutor } from './types.ts';
 
 // send_sms: the member's text goes into the outbox as an automation, like an event reminder. Members without SMS
 // consent, without a mobile number, or at the workspace's frequency cap are skipped with the reason recorded; the send
 // is scheduled inside the member's sending window (quiet hours), and the dispatcher checks consent again before it goes.
-// The first text a member ever gets carries the organization's name and how to opt out.
+// The first text a member ever gets carries the organization's name and how to opt out. `{{ links.action_<id> }}`
+// becomes the member's own short link to the action (../action-links.ts); a text whose action is gone or not open is
+// skipped rather than sent with a link to a closed page.
 
 const DAY = 86_400_000;
 
@@ -43,8 +47,15 @@ export const sendSms: StepExecutor<'send_sms'> = {
     const { recent, everTexted } = await history(ctx, now - workspace.frequencyWindowDays * DAY);
     if (recent >= workspace.frequencyCap) return skip('frequency_cap');
 
-    let body = render(ctx, step.id, 'body', step.body);
+    const linked = markActionLinks(step.body);
+    let body = render(ctx, step.id, 'body', linked.source);
     if (body.trim() === '') return skip('empty_message');
+    let links: Awaited<ReturnType<typeof memberActionLinks>> | null = null;
+    if (linked.actionIds.length > 0) {
+      links = await memberActionLinks(ctx, step.id, linked.actionIds);
+      if ('skip' in links) return skip(links.skip);
+      body = fillActionLinks(body, links.urls);
+    }
     if (!everTexted) {
       const texts = complianceTexts(
         {
@@ -88,6 +99,11 @@ export const sendSms: StepExecutor<'send_sms'> = {
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    if (links)
+      await insertLinks(
+        ctx.trx,
+        links.rows.map((link) => ({ ...link, messageId: row.id })),
+      );
     return { kind: 'next', exit: 'next', outcome: { messageId: row.id, sendAt } };
   },
 };

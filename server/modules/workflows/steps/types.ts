@@ -39,6 +39,10 @@ export type MemberFacts = {
 export type WorkspaceFacts = {
   id: number;
   name: string;
+  /** For the addresses of its action pages. */
+  slug: string;
+  /** Its own short-link domain, if any (links are built on the public URL otherwise). */
+  shortLinkBase: string | null;
   timezone: string;
   quietHoursStart: string;
   quietHoursEnd: string;
@@ -57,6 +61,8 @@ export type StepContext = {
   trx: Executor;
   now: number;
   appSecret: string;
+  /** The site's public URL, for members' links to action pages (`{{ links.action_<id> }}`). */
+  publicUrl: string | undefined;
   run: RunFacts;
   member: MemberFacts;
   workspace: WorkspaceFacts;
