@@ -20,7 +20,6 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export const ENROLLMENT_RULES = ['once', 'every_time', 'not_while_active'] as const;
 export type EnrollmentRule = (typeof ENROLLMENT_RULES)[number];
-/** @public For the dashboard's workflow builder. */
 export const ENROLLMENT_LABELS: Record<EnrollmentRule, { label: string; hint: string }> = {
   once: { label: 'Once per member', hint: 'A member who was ever enrolled is never enrolled again' },
   every_time: { label: 'Every time', hint: 'Each trigger starts a new run, even while another is under way' },
@@ -34,7 +33,6 @@ export type ActionActivityType = (typeof ACTION_ACTIVITY_TYPES)[number];
 
 /** Why a run ended before its last step (goal_reached ends it as completed; 'failed': a step kept failing). */
 export const EXIT_REASONS = ['opted_out', 'goal_reached', 'workflow_archived', 'member_deleted', 'failed'] as const;
-/** @public For the dashboard's workflow builder. */
 export type ExitReason = (typeof EXIT_REASONS)[number];
 
 /** A step id: stable across edits, so stats and runs keep pointing at the same step. */
@@ -70,7 +68,6 @@ export const workflowCondition = z.discriminatedUnion('kind', [
 ]);
 export type WorkflowCondition = z.infer<typeof workflowCondition>;
 
-/** @public For the dashboard's workflow builder. */
 export const CONDITION_LABELS: Record<ConditionKind, string> = {
   has_tag: 'Has tag',
   in_community: 'Is in community',
@@ -184,12 +181,10 @@ export const waitUntil = z.discriminatedUnion('kind', [
   /** A fixed moment; a run that gets here later goes straight on. */
   z.object({ kind: z.literal('until_date'), at: epochMs }),
 ]);
-/** @public For the dashboard's workflow builder. */
 export type WaitUntil = z.infer<typeof waitUntil>;
 
 /** How a reply is read: yes / no, one of the choices (1, A, the words…) or anything at all. */
 export const REPLY_KINDS = ['yes_no', 'choice', 'any'] as const;
-/** @public For the dashboard's workflow builder. */
 export type ReplyKind = (typeof REPLY_KINDS)[number];
 const choiceKey = z.string().regex(/^[a-z0-9_]{1,20}$/, 'must be 1 to 20 lower-case letters, digits or _');
 
@@ -620,7 +615,6 @@ export const STEP_KIND_META: Record<StepKind, StepKindMeta> = {
   },
 };
 
-/** @public For the dashboard's workflow builder. */
 export const STEP_GROUP_LABELS: Record<StepGroup, string> = {
   message: 'Messages',
   timing: 'Timing',
@@ -631,7 +625,6 @@ export const STEP_GROUP_LABELS: Record<StepGroup, string> = {
 
 export type TriggerKindMeta = { label: string; description: string; fields: readonly WorkflowFieldMeta[] };
 
-/** @public For the dashboard's workflow builder. */
 export const TRIGGER_KIND_META: Record<TriggerKind, TriggerKindMeta> = {
   joined_community: {
     label: 'Joined a community',
@@ -700,7 +693,6 @@ export const TRIGGER_KIND_META: Record<TriggerKind, TriggerKindMeta> = {
   },
 };
 
-/** @public For the dashboard's workflow builder. */
 export const RUN_STATUS_LABELS: Record<RunStatus, string> = {
   active: 'Running',
   waiting: 'Waiting',
@@ -709,7 +701,6 @@ export const RUN_STATUS_LABELS: Record<RunStatus, string> = {
   held_out: 'Held out',
 };
 
-/** @public For the dashboard's workflow builder. */
 export const WORKFLOW_STATUS_LABELS: Record<WorkflowStatus, string> = {
   draft: 'Draft',
   active: 'Active',

@@ -30,6 +30,10 @@ const lazyInbox = (name: 'InboxPage' | 'CannedResponsesPage') => async () => ({ 
 const p2p = () => import('../features/p2p/index.ts');
 const lazyP2p = (name: 'P2pCampaignsPage' | 'P2pCampaignPage' | 'P2pTexterPage') => async () => ({ Component: (await p2p())[name] });
 const lazyKeywords = async () => ({ Component: (await import('../features/keywords/index.ts')).KeywordsPage });
+const workflows = () => import('../features/workflows/index.ts');
+const lazyWorkflows = (name: 'WorkflowsPage' | 'WorkflowBuilderPage' | 'WorkflowReportPage') => async () => ({
+  Component: (await workflows())[name],
+});
 const lazyActions = async () => ({ Component: (await import('../features/actions/index.ts')).ActionsPage });
 const petitions = () => import('../features/petitions/index.ts');
 const lazyPetitions = (name: 'PetitionsPage' | 'PetitionPage') => async () => ({ Component: (await petitions())[name] });
@@ -47,7 +51,7 @@ const channels = () => import('../features/channels/index.ts');
 const lazyChannels = (name: 'ChannelsTab' | 'ComplianceTab') => async () => ({ Component: (await channels())[name] });
 
 // Areas with real screens; the others show what they will hold.
-const BUILT = new Set(['members', 'communities', 'messages', 'inbox', 'actions']);
+const BUILT = new Set(['members', 'communities', 'messages', 'inbox', 'actions', 'workflows']);
 
 export function createRouter() {
   return createBrowserRouter([
@@ -95,6 +99,10 @@ export function createRouter() {
                     { index: true, lazy: lazyMessages('MessagesPage') },
                     { path: 'simulator', lazy: lazyMessages('MessagesPage') },
                     { path: 'keywords', lazy: lazyKeywords },
+                    { path: 'workflows', lazy: lazyWorkflows('WorkflowsPage') },
+                    { path: 'workflows/new', lazy: lazyWorkflows('WorkflowBuilderPage') },
+                    { path: 'workflows/:workflowId', lazy: lazyWorkflows('WorkflowBuilderPage') },
+                    { path: 'workflows/:workflowId/report', lazy: lazyWorkflows('WorkflowReportPage') },
                     { path: 'new', lazy: lazyMessages('BroadcastComposerPage') },
                     { path: ':broadcastId', lazy: lazyMessages('BroadcastReportPage') },
                     { path: ':broadcastId/edit', lazy: lazyMessages('BroadcastComposerPage') },
@@ -137,6 +145,8 @@ export function createRouter() {
                     { path: 'stories/:actionId', lazy: lazyStories('StoryPage') },
                   ],
                 },
+                // Workflows live under Messages (they text members); the navigation's entry leads there.
+                { path: 'workflows', element: <Navigate to="../messages/workflows" replace /> },
                 ...AREAS.filter((area) => !BUILT.has(area.path)).map((area) => ({
                   path: area.path,
                   element: <AreaPlaceholder area={area} />,

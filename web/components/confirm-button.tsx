@@ -11,6 +11,8 @@ export function ConfirmButton(props: {
   confirmLabel: string;
   onConfirm: () => Promise<unknown>;
   buttonProps?: ButtonProps & { 'aria-label'?: string };
+  /** The confirm button's colour, for steps that are not destructive (pausing); red by default. */
+  confirmColor?: string;
 }) {
   const [opened, { open, close }] = useDisclosure(false);
   const [pending, setPending] = useState(false);
@@ -42,7 +44,7 @@ export function ConfirmButton(props: {
             <Button variant="default" onClick={close}>
               Cancel
             </Button>
-            <Button color="red" loading={pending} onClick={() => void confirm()}>
+            <Button color={props.confirmColor ?? 'red'} loading={pending} onClick={() => void confirm()}>
               {props.confirmLabel}
             </Button>
           </Group>

@@ -1,9 +1,9 @@
-import { IconDeviceMobileMessage, IconKey, IconMessages } from '@tabler/icons-react';
+import { IconDeviceMobileMessage, IconKey, IconMessages, IconSitemap } from '@tabler/icons-react';
 import { SectionTabs } from './section-tabs.tsx';
 
-export type MessagesTab = 'broadcasts' | 'keywords' | 'simulator';
+export type MessagesTab = 'broadcasts' | 'workflows' | 'keywords' | 'simulator';
 
-/** The sections of Messages: Broadcasts | Keywords | Simulator (the last only where texts go through the simulator). */
+/** The sections of Messages: Broadcasts | Workflows | Keywords | Simulator (the last only where texts go through the simulator). */
 export function MessagesTabs(props: { workspaceId: string; value: MessagesTab; simulator: boolean }) {
   const base = `/w/${props.workspaceId}/messages`;
   return (
@@ -11,6 +11,7 @@ export function MessagesTabs(props: { workspaceId: string; value: MessagesTab; s
       value={props.value}
       tabs={[
         { value: 'broadcasts', label: 'Broadcasts', to: base, icon: <IconMessages size={16} /> },
+        { value: 'workflows', label: 'Workflows', to: `${base}/workflows`, icon: <IconSitemap size={16} /> },
         { value: 'keywords', label: 'Keywords', to: `${base}/keywords`, icon: <IconKey size={16} /> },
         ...(props.simulator || props.value === 'simulator'
           ? [{ value: 'simulator', label: 'Simulator', to: `${base}/simulator`, icon: <IconDeviceMobileMessage size={16} /> }]

@@ -21,16 +21,18 @@ function listActions(workspaceId: string, signal: AbortSignal) {
   return apiRequest(`/api/workspaces/${workspaceId}/actions`, actionsSchema, { signal, query: { limit: 200 } });
 }
 
-/** The 200 newest actions of every kind, as options ("Save the oaks (petition)"). */
-export function useActionOptions(workspaceId: string) {
+/** The 200 newest actions of every kind (or of these kinds), as options ("Save the oaks (petition)"). */
+export function useActionOptions(workspaceId: string, types?: readonly string[]) {
   return useQuery({
     queryKey: segmentsKeys.actionOptions(workspaceId),
     queryFn: ({ signal }) => listActions(workspaceId, signal),
     select: (data): Option[] =>
-      data.actions.map((a) => ({
-        value: String(a.id),
-        label: `${a.title} (${KIND_LABELS[a.type] ?? a.type}${a.status === 'draft' ? ', draft' : ''})`,
-      })),
+      data.actions
+        .filter((a) => types === undefined || types.includes(a.type))
+        .map((a) => ({
+          value: String(a.id),
+          label: `${a.title} (${KIND_LABELS[a.type] ?? a.type}${a.status === 'draft' ? ', draft' : ''})`,
+        })),
     staleTime: 60_000,
   });
 }

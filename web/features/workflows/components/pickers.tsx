@@ -1,0 +1,56 @@
+import { createContext, use, useMemo } from 'react';
+import { useCurrentWorkspace } from '../../../lib/current-workspace.tsx';
+// The pickers are the segment builder's (one cache of communities, actions, segments and broadcasts for both screens).
+import { useActionOptions } from '../../segments/api/list-action-options.ts';
+import { useBroadcastOptions } from '../../segments/api/list-broadcast-options.ts';
+import { type Option, useCommunityOptions } from '../../segments/api/list-community-options.ts';
+import { useSegments } from '../../segments/api/list-segments.ts';
+import type { Names } from '../definition.ts';
+
+export type { Option };
+
+/** The options every picker of the builder offers, and the names that summaries show for ids. */
+export type Pickers = { communities: Option[]; actions: Option[]; segments: Option[]; broadcasts: Option[]; names: Names };
+
+const EMPTY: Pickers = { communities: [], actions: [], segments: [], broadcasts: [], names: {} };
+
+export const PickersContext = createContext<Pickers>(EMPTY);
+
+export function usePickers(): Pickers {
+  return use(PickersContext);
+}
+
+const byId = (options: Option[]) =>
+  Object.fromEntries(
+    options.map((o) => [Number(o.value), o.label.replace(/ \((petition|event|call|survey|share|story)(, draft)?\)$/, '')]),
+  );
+
+/** Loads the options once for a screen (communities, actions, saved segments, sent broadcasts). */
+export function useLoadPickers(): Pickers {
+  const { workspaceId, can } = useCurrentWorkspace();
+  const communities = useCommunityOptions(workspaceId);
+  const actions = useActionOptions(workspaceId);
+  const broadcasts = useBroadcastOptions(workspaceId, can('messaging.read'));
+  const segmentList = useSegments(workspaceId);
+  return useMemo(() => {
+    const segments = (segmentList.data?.segments ?? []).map((s) => ({ value: String(s.id), label: s.name }));
+    return {
+      communities: communities.data ?? [],
+      actions: actions.data ?? [],
+      broadcasts: broadcasts.data ?? [],
+      segments,
+      names: {
+        communities: byId(communities.data ?? []),
+        actions: byId(actions.data ?? []),
+        broadcasts: byId(broadcasts.data ?? []),
+        segments: byId(segments),
+      },
+    };
+  }, [communities.data, actions.data, broadcasts.data, segmentList.data]);
+}
+
+/** Options plus a "#12" entry for a chosen id the list does not have, so a saved value still shows. */
+export function withUnknown(options: Option[], id: number | undefined): Option[] {
+  if (id === undefined || id <= 0 || options.some((o) => o.value === String(id))) return options;
+  return [...options, { value: String(id), label: `#${id}` }];
+}
