@@ -12,6 +12,5 @@ export const messagesKeys = {
     ['workspace', workspaceId, 'messages', 'list', filters] as const,
   senders: (workspaceId: string) => ['workspace', workspaceId, 'senders', 'messages'] as const,
   communityOptions: (workspaceId: string) => ['workspace', workspaceId, 'communities', 'options', 'messages'] as const,
-  actionOptions: (workspaceId: string) => ['workspace', workspaceId, 'actions', 'options', 'messages'] as const,
   memberPhones: (workspaceId: string, q: string) => ['workspace', workspaceId, 'members', 'phones', 'messages', q] as const,
 };

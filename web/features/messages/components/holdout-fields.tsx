@@ -1,6 +1,6 @@
 import { MultiSelect, NumberInput, Select, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useCurrentWorkspace } from '../../../lib/current-workspace.tsx';
-import { useActionOptions } from '../api/list-action-options.ts';
+import { useActionOptions } from '../../../lib/options/action-options.ts';
 import { type ComposerValues, holdoutOf, type SetValue } from './composer-values.ts';
 import { plural } from './display.ts';
 

@@ -3,9 +3,9 @@ import { ACTION_ACTIVITY_TYPES } from '../../../../common/workflows.ts';
 import { useCurrentWorkspace } from '../../../lib/current-workspace.tsx';
 import { errorDetail } from '../../../lib/errors.ts';
 import { formatDateTime } from '../../../lib/format.ts';
+import { useActionOptions } from '../../../lib/options/action-options.ts';
 import type { Broadcast } from '../api/get-broadcast.ts';
 import { type Lift, useLift } from '../api/get-lift.ts';
-import { useActionOptions } from '../api/list-action-options.ts';
 import { iso, plural } from './display.ts';
 import { GOAL_TYPE_LABELS } from './holdout-fields.tsx';
 

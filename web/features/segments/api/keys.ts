@@ -7,7 +7,4 @@ export const segmentsKeys = {
   members: (workspaceId: string, segmentId: string, cursor: string | undefined) =>
     ['workspace', workspaceId, 'segments', 'detail', segmentId, 'members', cursor ?? ''] as const,
   preview: (workspaceId: string, rules: string) => ['workspace', workspaceId, 'segments', 'preview', rules] as const,
-  communityOptions: (workspaceId: string) => ['workspace', workspaceId, 'segments', 'options', 'communities'] as const,
-  actionOptions: (workspaceId: string) => ['workspace', workspaceId, 'segments', 'options', 'actions'] as const,
-  broadcastOptions: (workspaceId: string) => ['workspace', workspaceId, 'segments', 'options', 'broadcasts'] as const,
 };

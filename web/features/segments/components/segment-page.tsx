@@ -9,20 +9,30 @@ import { ErrorAlert } from '../../../components/error-alert.tsx';
 import { MembersTabs } from '../../../components/members-tabs.tsx';
 import { PageHeader } from '../../../components/page-header.tsx';
 import { QueryView } from '../../../components/query-view.tsx';
+import { type Builder, BuilderContext } from '../../../components/rule-builder/builder-context.tsx';
+import { RuleGroup } from '../../../components/rule-builder/rule-group.tsx';
+import {
+  type DraftGroup,
+  emptyRoot,
+  errorsByRow,
+  localErrors,
+  type RowErrors,
+  toDraftRoot,
+  toRule,
+  treePath,
+} from '../../../components/rule-builder/rule-tree.ts';
 import { ApiError } from '../../../lib/api-client.ts';
 import { useCurrentWorkspace } from '../../../lib/current-workspace.tsx';
 import { fieldError } from '../../../lib/errors.ts';
 import { notifySuccess } from '../../../lib/notify.ts';
+import { useActionOptions } from '../../../lib/options/action-options.ts';
+import { useBroadcastOptions } from '../../../lib/options/broadcast-options.ts';
+import { useCommunityOptions } from '../../../lib/options/community-options.ts';
+import type { Option } from '../../../lib/options/keys.ts';
 import { useDeleteSegment } from '../api/delete-segment.ts';
 import { type Segment, useSegment } from '../api/get-segment.ts';
-import { useActionOptions } from '../api/list-action-options.ts';
-import { useBroadcastOptions } from '../api/list-broadcast-options.ts';
-import { type Option, useCommunityOptions } from '../api/list-community-options.ts';
 import { useSegmentPreview } from '../api/preview-segment.ts';
 import { useSaveSegment } from '../api/save-segment.ts';
-import { type DraftGroup, emptyRoot, errorsByRow, localErrors, type RowErrors, toDraftRoot, toRule, treePath } from '../rule-tree.ts';
-import { type Builder, BuilderContext } from './builder-context.tsx';
-import { RuleGroup } from './rule-group.tsx';
 import { SegmentPreviewPanel } from './segment-preview.tsx';
 
 /** A segment: build one at /new, edit a saved one at /:segmentId (rename, change the rules, delete). */

@@ -4,9 +4,9 @@ import { ACTIVITY_TYPES, type ActivityType } from '../../../../common/activities
 import { ACTIVITY_LABELS } from '../../../../common/segments.ts';
 import { CONDITION_KINDS, CONDITION_LABELS, type ConditionKind, type WorkflowCondition } from '../../../../common/workflows.ts';
 // A 'segment' condition is a segment rule tree: the segment builder's own editor, reused as it is.
-import { BuilderContext } from '../../segments/components/builder-context.tsx';
-import { RuleGroup } from '../../segments/components/rule-group.tsx';
-import { type DraftGroup, emptyRoot, errorsByRow, toDraftRoot, toRule } from '../../segments/rule-tree.ts';
+import { BuilderContext } from '../../../components/rule-builder/builder-context.tsx';
+import { RuleGroup } from '../../../components/rule-builder/rule-group.tsx';
+import { type DraftGroup, emptyRoot, errorsByRow, toDraftRoot, toRule } from '../../../components/rule-builder/rule-tree.ts';
 import { usePickers, withUnknown } from './pickers.tsx';
 
 const KIND_OPTIONS = CONDITION_KINDS.map((kind) => ({ value: kind, label: CONDITION_LABELS[kind] }));

@@ -8,7 +8,7 @@ import {
   type WorkflowFieldMeta,
 } from '../../../../common/workflows.ts';
 import { useCurrentWorkspace } from '../../../lib/current-workspace.tsx';
-import { useActionOptions } from '../../segments/api/list-action-options.ts';
+import { useActionOptions } from '../../../lib/options/action-options.ts';
 import { type Choice, ChoicesEditor } from './choices-editor.tsx';
 import { ACTIVITY_OPTIONS, ConditionEditor } from './condition-editor.tsx';
 import { type Option, usePickers, withUnknown } from './pickers.tsx';

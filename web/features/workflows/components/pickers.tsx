@@ -1,10 +1,10 @@
 import { createContext, use, useMemo } from 'react';
 import { useCurrentWorkspace } from '../../../lib/current-workspace.tsx';
-// The pickers are the segment builder's (one cache of communities, actions, segments and broadcasts for both screens).
-import { useActionOptions } from '../../segments/api/list-action-options.ts';
-import { useBroadcastOptions } from '../../segments/api/list-broadcast-options.ts';
-import { type Option, useCommunityOptions } from '../../segments/api/list-community-options.ts';
-import { useSegments } from '../../segments/api/list-segments.ts';
+import { useActionOptions } from '../../../lib/options/action-options.ts';
+import { useBroadcastOptions } from '../../../lib/options/broadcast-options.ts';
+import { useCommunityOptions } from '../../../lib/options/community-options.ts';
+import type { Option } from '../../../lib/options/keys.ts';
+import { useSegmentOptions } from '../../../lib/options/segment-options.ts';
 import type { Names } from '../definition.ts';
 
 export type { Option };
@@ -31,9 +31,9 @@ export function useLoadPickers(): Pickers {
   const communities = useCommunityOptions(workspaceId);
   const actions = useActionOptions(workspaceId);
   const broadcasts = useBroadcastOptions(workspaceId, can('messaging.read'));
-  const segmentList = useSegments(workspaceId);
+  const segmentOptions = useSegmentOptions(workspaceId);
   return useMemo(() => {
-    const segments = (segmentList.data?.segments ?? []).map((s) => ({ value: String(s.id), label: s.name }));
+    const segments = segmentOptions.data ?? [];
     return {
       communities: communities.data ?? [],
       actions: actions.data ?? [],
@@ -46,7 +46,7 @@ export function useLoadPickers(): Pickers {
         segments: byId(segments),
       },
     };
-  }, [communities.data, actions.data, broadcasts.data, segmentList.data]);
+  }, [communities.data, actions.data, broadcasts.data, segmentOptions.data]);
 }
 
 /** Options plus a "#12" entry for a chosen id the list does not have, so a saved value still shows. */

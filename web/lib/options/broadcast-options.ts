@@ -1,8 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
-import { apiRequest } from '../../../lib/api-client.ts';
-import { segmentsKeys } from './keys.ts';
-import type { Option } from './list-community-options.ts';
+import { apiRequest } from '../api-client.ts';
+import { type Option, optionsKeys } from './keys.ts';
 
 const broadcastsSchema = z.object({
   broadcasts: z.array(z.object({ id: z.number(), name: z.string(), status: z.string() })),
@@ -15,7 +14,7 @@ function listBroadcasts(workspaceId: string, signal: AbortSignal) {
 /** The 100 newest broadcasts, as options; only asked for by people who may read messages. */
 export function useBroadcastOptions(workspaceId: string, enabled: boolean) {
   return useQuery({
-    queryKey: segmentsKeys.broadcastOptions(workspaceId),
+    queryKey: optionsKeys.broadcasts(workspaceId),
     queryFn: ({ signal }) => listBroadcasts(workspaceId, signal),
     select: (data): Option[] => data.broadcasts.filter((b) => b.status !== 'draft').map((b) => ({ value: String(b.id), label: b.name })),
     enabled,

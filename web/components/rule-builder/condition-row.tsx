@@ -1,11 +1,11 @@
 import { ActionIcon, Flex, Group, NativeSelect, Paper, Text } from '@mantine/core';
 import { IconX } from '@tabler/icons-react';
-import { SEGMENT_RULE_KIND_LABELS, SEGMENT_RULE_KINDS, type SegmentRuleKind } from '../../../../common/segments.ts';
-import { type DraftCondition, newCondition } from '../rule-tree.ts';
+import { SEGMENT_RULE_KIND_LABELS, SEGMENT_RULE_KINDS, type SegmentRuleKind } from '../../../common/segments.ts';
 import { ActivityInputs, MessageInputs } from './activity-inputs.tsx';
 import { useRowErrors } from './builder-context.tsx';
 import { CustomFieldInputs, FieldInputs } from './field-inputs.tsx';
 import { CommunityInputs, TagInputs } from './membership-inputs.tsx';
+import { type DraftCondition, newCondition } from './rule-tree.ts';
 
 type ConditionKind = Exclude<SegmentRuleKind, 'group'>;
 

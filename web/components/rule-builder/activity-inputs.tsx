@@ -1,5 +1,5 @@
 import { Button, MultiSelect, NativeSelect, NumberInput, Select } from '@mantine/core';
-import { ACTIVITY_TYPES, type ActivityType } from '../../../../common/activities.ts';
+import { ACTIVITY_TYPES, type ActivityType } from '../../../common/activities.ts';
 import {
   ACTIVITY_LABELS,
   type ActivityRule,
@@ -11,7 +11,7 @@ import {
   SEGMENT_WHEN_KINDS,
   SEGMENT_WHEN_LABELS,
   type SegmentWhen,
-} from '../../../../common/segments.ts';
+} from '../../../common/segments.ts';
 import { useBuilder, useRowErrors } from './builder-context.tsx';
 import { withUnknown } from './membership-inputs.tsx';
 import { DayInput, daysAgo } from './value-input.tsx';

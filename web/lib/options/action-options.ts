@@ -1,8 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
-import { apiRequest } from '../../../lib/api-client.ts';
-import { segmentsKeys } from './keys.ts';
-import type { Option } from './list-community-options.ts';
+import { apiRequest } from '../api-client.ts';
+import { type Option, optionsKeys } from './keys.ts';
 
 const actionsSchema = z.object({
   actions: z.array(z.object({ id: z.number(), type: z.string(), title: z.string(), status: z.string() })),
@@ -24,7 +23,7 @@ function listActions(workspaceId: string, signal: AbortSignal) {
 /** The 200 newest actions of every kind (or of these kinds), as options ("Save the oaks (petition)"). */
 export function useActionOptions(workspaceId: string, types?: readonly string[]) {
   return useQuery({
-    queryKey: segmentsKeys.actionOptions(workspaceId),
+    queryKey: optionsKeys.actions(workspaceId),
     queryFn: ({ signal }) => listActions(workspaceId, signal),
     select: (data): Option[] =>
       data.actions

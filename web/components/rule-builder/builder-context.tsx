@@ -1,6 +1,6 @@
 import { createContext, use } from 'react';
-import type { Option } from '../api/list-community-options.ts';
-import type { RowErrors } from '../rule-tree.ts';
+import type { Option } from '../../lib/options/keys.ts';
+import type { RowErrors } from './rule-tree.ts';
 
 /** What every row of the builder reads: the pickers' options and the problems found on each row. */
 export type Builder = {

@@ -1,13 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
-import { apiRequest } from '../../../lib/api-client.ts';
-import { segmentsKeys } from './keys.ts';
+import { apiRequest } from '../api-client.ts';
+import { type Option, optionsKeys } from './keys.ts';
 
 const communitiesSchema = z.object({
   communities: z.array(z.object({ id: z.number(), name: z.string(), archived: z.boolean() })),
 });
-
-export type Option = { value: string; label: string };
 
 function listCommunities(workspaceId: string, signal: AbortSignal) {
   return apiRequest(`/api/workspaces/${workspaceId}/communities`, communitiesSchema, { signal, query: { includeArchived: 'true' } });
@@ -16,7 +14,7 @@ function listCommunities(workspaceId: string, signal: AbortSignal) {
 /** Every community as options (archived ones last and marked, since a saved segment may still name one). */
 export function useCommunityOptions(workspaceId: string) {
   return useQuery({
-    queryKey: segmentsKeys.communityOptions(workspaceId),
+    queryKey: optionsKeys.communities(workspaceId),
     queryFn: ({ signal }) => listCommunities(workspaceId, signal),
     select: (data): Option[] =>
       [...data.communities]

@@ -1,10 +1,10 @@
 import { ActionIcon, Badge, Button, Group, NativeSelect, Paper, Stack, Switch, Text } from '@mantine/core';
 import { IconPlus, IconX } from '@tabler/icons-react';
 import { Fragment } from 'react';
-import { MAX_SEGMENT_DEPTH } from '../../../../common/segments.ts';
-import { canNest, type DraftGroup, type DraftNode, newCondition, newGroup } from '../rule-tree.ts';
+import { MAX_SEGMENT_DEPTH } from '../../../common/segments.ts';
 import { useRowErrors } from './builder-context.tsx';
 import { ConditionRow } from './condition-row.tsx';
+import { canNest, type DraftGroup, type DraftNode, newCondition, newGroup } from './rule-tree.ts';
 
 const MATCH_WORDS = { and: 'all', or: 'any' } as const;
 

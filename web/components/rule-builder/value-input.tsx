@@ -1,5 +1,5 @@
 import { MultiSelect, NativeSelect, NumberInput, TagsInput, TextInput } from '@mantine/core';
-import type { SegmentValueKind } from '../../../../common/segments.ts';
+import type { SegmentValueKind } from '../../../common/segments.ts';
 
 type Value = string | number | string[] | undefined;
 type Choice = { value: string; label: string };

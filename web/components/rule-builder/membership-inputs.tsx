@@ -1,5 +1,5 @@
 import { Checkbox, MultiSelect, NativeSelect, TagsInput } from '@mantine/core';
-import { type CommunityRule, MEMBERSHIP_ROLES, type SegmentMembershipRole, type TagRule } from '../../../../common/segments.ts';
+import { type CommunityRule, MEMBERSHIP_ROLES, type SegmentMembershipRole, type TagRule } from '../../../common/segments.ts';
 import { useBuilder, useRowErrors } from './builder-context.tsx';
 
 type Keyed<T> = T & { nodeId: string };

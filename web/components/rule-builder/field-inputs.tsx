@@ -10,7 +10,7 @@ import {
   TEXT_OPS,
   type TextOp,
   valueKindOf,
-} from '../../../../common/segments.ts';
+} from '../../../common/segments.ts';
 import { useRowErrors } from './builder-context.tsx';
 import { initialValue, ValueInput } from './value-input.tsx';
 
