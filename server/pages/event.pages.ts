@@ -144,7 +144,9 @@ export function eventPage(input: {
   const problems = input.problems ?? {};
   const order: RsvpField[] = ['shifts', 'firstName', 'phone', 'email', 'friendPhone', 'consent'];
   const firstProblem = order.find((f) => problems[f]);
-  const open = (ctx.action.status === 'published' || input.preview === true) && ctx.shifts.some((s) => choosable(s, now));
+  const open =
+    (ctx.action.status === 'published' || (input.preview === true && ctx.action.status === 'draft')) &&
+    ctx.shifts.some((s) => choosable(s, now));
   const chosen = new Set(
     values.shiftIds.length > 0
       ? values.shiftIds

@@ -109,7 +109,8 @@ export function petitionPage(input: {
   const settings = ctx.settings;
   const values = input.values ?? empty;
   const problems = input.problems ?? {};
-  const open = ctx.action.status === 'published' || input.preview === true;
+  // A draft's preview shows the form it will have; a closed action's shows what members see now.
+  const open = ctx.action.status === 'published' || (input.preview === true && ctx.action.status === 'draft');
   const fields: Field[] = [
     { name: 'firstName', label: t.firstName, type: 'text', autocomplete: 'given-name' },
     { name: 'lastName', label: t.lastName, type: 'text', autocomplete: 'family-name', optional: true },

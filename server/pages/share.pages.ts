@@ -114,7 +114,8 @@ export function shareToolkitPage(input: {
   const { ctx, lang, urls } = input;
   const t = SHARE_COPY[lang];
   const title = t.readyTitle(input.firstName);
-  const open = ctx.action.status === 'published' || input.preview === true;
+  // A draft's preview shows the form it will have; a closed action's shows what members see now.
+  const open = ctx.action.status === 'published' || (input.preview === true && ctx.action.status === 'draft');
   const posts = input.buttons.map(
     (b) => html`<section class="post" aria-labelledby="post-${b.network}">
 <p class="label" id="post-${b.network}">${t.button[b.network]}</p>

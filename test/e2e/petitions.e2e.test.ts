@@ -163,4 +163,11 @@ describe.each(testDialects())('petitions in a browser (%s)', (dialect) => {
     await screenshot(page, 'petition-results.png');
     expect(pageErrors).toEqual([]);
   });
+
+  it('closing the petition shows the closed page in the phone preview at once', async () => {
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Close petition' }).click();
+    await page.frameLocator('iframe[data-preview]').getByRole('status').getByText('This petition is closed').waitFor();
+    expect(pageErrors).toEqual([]);
+  });
 });

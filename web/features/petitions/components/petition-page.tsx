@@ -169,7 +169,8 @@ function PetitionView(props: { petition: Petition | undefined }) {
                 title: 'Close this petition?',
                 message: 'The page stays online and says it is closed; nobody can sign any more. You can reopen it.',
                 confirmLabel: 'Close petition',
-                onConfirm: () => status.mutateAsync('close'),
+                // The page now says it is closed: the preview shows it.
+                onConfirm: () => status.mutateAsync('close').then(() => setPreviewKey((k) => k + 1)),
               }}
               onDelete={async () => {
                 await status.mutateAsync('delete');

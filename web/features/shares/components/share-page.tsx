@@ -188,7 +188,8 @@ function ShareView(props: { share: Share | undefined }) {
                 title: 'Close this share action?',
                 message: 'The page stays online and says the campaign has ended; taps no longer count. You can reopen it.',
                 confirmLabel: 'Close',
-                onConfirm: () => status.mutateAsync('close'),
+                // The page now says it is closed: the preview shows it.
+                onConfirm: () => status.mutateAsync('close').then(() => setPreviewKey((k) => k + 1)),
               }}
               onDelete={async () => {
                 await status.mutateAsync('delete');
