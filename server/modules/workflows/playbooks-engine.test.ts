@@ -177,6 +177,9 @@ describe.each(testDialects())('playbooks in the engine on %s', (dialect) => {
     await did(yes[1] as number, 'called', mayor);
     await did(heldOut[0] as number, 'called', mayor);
     await wf.settle();
+    // The two who called left the wait when they reached the goal: only the other two are still at it.
+    const during = (await wf.api('GET', `/workflows/${workflowId}/report`)).json();
+    expect((during.steps as (Step & { here: number })[]).find((s) => s.stepId === 'give_it_a_day')).toMatchObject({ entered: 4, here: 2 });
 
     // A day on, the two who said YES and did not call are nudged; two days on, the silent ones get one reminder.
     await wf.settle(DAY);
@@ -217,6 +220,7 @@ describe.each(testDialects())('playbooks in the engine on %s', (dialect) => {
     expect(byStep.thank_anyway?.entered).toBe(3);
     expect(byStep.reminder?.entered).toBe(silent.length);
     expect(report.runs).toMatchObject({ enrolled: treated.length, heldOut: heldOut.length, inProgress: 0, completed: treated.length });
+    expect((report.steps as { here: number }[]).map((s) => s.here).filter((n) => n > 0)).toEqual([]);
 
     const goal = report.goal;
     expect(goal.treated).toEqual({ n: treated.length, reached: 3, rate: 3 / treated.length });

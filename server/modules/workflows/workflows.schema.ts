@@ -152,6 +152,8 @@ export const reportView = z.object({
       label: z.string(),
       entered: z.number(),
       completed: z.number(),
+      /** Runs in progress that are at this step now (waiting, or due). */
+      here: z.number(),
       exits: z.array(z.object({ key: z.string(), label: z.string(), next: z.string().nullable(), count: z.number() })),
       skipped: z.record(z.string(), z.number()),
     }),

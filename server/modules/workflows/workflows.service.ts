@@ -88,6 +88,24 @@ function countsOf(rows: { step_id: string; key: string; value: number }[]): Coun
 const triggerKindOf = (value: string | null): TriggerKind | null =>
   value !== null && (TRIGGER_KINDS as readonly string[]).includes(value) ? (value as TriggerKind) : null;
 
+/**
+ * The runs of a version in progress, by the step they are at. The one count the report takes from the runs rather than
+ * the roll-up: entered minus completed would also count runs that ended at a step (a goal reached during a wait, an
+ * opt-out), and only runs still in progress are read (the list index: workspace, workflow, status).
+ */
+async function runsAtSteps(db: Db, workspaceId: number, workflowId: number, versionId: number): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('workflow_runs')
+    .select(['current_step_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('workspace_id', '=', workspaceId)
+    .where('workflow_id', '=', workflowId)
+    .where('status', 'in', ['active', 'waiting'])
+    .where('version_id', '=', versionId)
+    .groupBy('current_step_id')
+    .execute();
+  return new Map(rows.flatMap((r) => (r.current_step_id === null ? [] : [[r.current_step_id, Number(r.n)] as const])));
+}
+
 export function createWorkflowsService(deps: Deps) {
   const { db, clock, appSecret, config } = deps;
 
@@ -561,6 +579,7 @@ export function createWorkflowsService(deps: Deps) {
       const scoped = versionNumber !== undefined && version ? all.filter((r) => r.version_id === version.id) : all;
       const definition = version ? readDefinition(version.definition) : null;
       const ofVersion = version ? all.filter((r) => r.version_id === version.id) : [];
+      const here = version ? await runsAtSteps(db, workspaceId, workflowId, version.id) : new Map<string, number>();
       const steps = (definition?.steps ?? []).map((step) => {
         const mine = ofVersion.filter((r) => r.step_id === step.id);
         const get = (key: string) => mine.find((r) => r.key === key)?.value ?? 0;
@@ -574,6 +593,7 @@ export function createWorkflowsService(deps: Deps) {
           label: step.label ?? STEP_KIND_META[step.kind].label,
           entered: get('entered'),
           completed: get('completed'),
+          here: here.get(step.id) ?? 0,
           exits,
           skipped,
         };

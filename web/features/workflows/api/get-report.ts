@@ -15,6 +15,7 @@ const reportSchema = z.object({
       label: z.string(),
       entered: z.number(),
       completed: z.number(),
+      here: z.number(),
       exits: z.array(z.object({ key: z.string(), label: z.string(), next: z.string().nullable(), count: z.number() })),
       skipped: z.record(z.string(), z.number()),
     }),

@@ -212,7 +212,7 @@ function StepCounts(props: { report: WorkflowReport }) {
               <Group gap="md" mt={4} data-step-counts={step.stepId}>
                 <Count label="Entered" value={step.entered} name="entered" />
                 <Count label="Done" value={step.completed} name="completed" />
-                {step.entered > step.completed && <Count label="Here now" value={step.entered - step.completed} name="here" />}
+                {step.here > 0 && <Count label="Here now" value={step.here} name="here" />}
               </Group>
               {skipped.length > 0 && (
                 <Text size="xs" c="orange.8" mt={4} data-skipped>

@@ -16,7 +16,8 @@ export function WorkflowStatusBadge(props: { status: WorkflowStatus; version?: n
 
 export function RunStatusBadge(props: { status: RunStatus }) {
   return (
-    <Badge color={RUN_COLORS[props.status]} variant="light" data-run-status={props.status}>
+    // As wide as its label: in a narrow table column a badge would otherwise shrink to an ellipsis.
+    <Badge color={RUN_COLORS[props.status]} variant="light" miw="max-content" data-run-status={props.status}>
       {RUN_STATUS_LABELS[props.status]}
     </Badge>
   );
