@@ -1,15 +1,11 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppJobRegistry } from '../../server/jobs/definitions.ts';
-import { createWorker, type Worker } from '../../server/jobs/worker.ts';
-import { createLogger } from '../../server/lib/logger.ts';
 import { recordActivities } from '../../server/modules/activities/activities.repo.ts';
-import type { Dispatcher } from '../../server/modules/messaging/dispatcher.ts';
 import { isHeldOut } from '../../server/modules/messaging/holdouts.ts';
-import { createMessagingRuntime, type MessagingRuntime } from '../../server/modules/messaging/runtime.ts';
-import { buildTestApp, type Client, signIn, TEST_APP_SECRET, type TestApp } from '../helpers/app.ts';
+import { buildTestApp, type Client, signIn, type TestApp } from '../helpers/app.ts';
 import { builtDashboard, capture, launchChromium } from '../helpers/browser.ts';
 import { testDialects } from '../helpers/db.ts';
+import { openDashboardPage, signInOnPage, startBackground, useSimulator } from '../helpers/e2e.ts';
 
 // A broadcast with a holdout group in headless Chromium, sending through the built-in simulator: the organizer keeps
 // 20 % of the audience out in the composer, launches, and reads the Lift card on the report once some of the texted
@@ -36,9 +32,7 @@ afterAll(async () => {
 describe.each(testDialects())('a broadcast with a holdout group in a browser (%s)', (dialect) => {
   let t: TestApp;
   let api: Client;
-  let worker: Worker;
-  let runtime: MessagingRuntime;
-  let dispatcher: Dispatcher;
+  let background: { stop: () => Promise<void> } | undefined;
   let context: BrowserContext;
   let page: Page;
   let origin: string;
@@ -68,20 +62,7 @@ describe.each(testDialects())('a broadcast with a holdout group in a browser (%s
     await call('PATCH', '/messaging-settings', 200, { quietHoursStart: '00:00', quietHoursEnd: '23:59' });
 
     const settings = { failureRate: 0, replyRate: 0, optOutRate: 0, minDelayMs: 50, maxDelayMs: 300 };
-    const { accounts } = await call<{ accounts: { id: number; provider: string }[] }>('GET', '/channel-accounts', 200);
-    const existing = accounts.find((account) => account.provider === 'simulator');
-    const account = existing
-      ? await call<{ id: number }>('PATCH', `/channel-accounts/${existing.id}`, 200, { settings })
-      : await call<{ id: number }>('POST', '/channel-accounts', 201, {
-          provider: 'simulator',
-          name: 'Simulator',
-          credentials: {},
-          settings,
-        });
-    const { senders } = await call<{ senders: { channel: string; isDefault: boolean }[] }>('GET', '/senders', 200);
-    if (!senders.some((sender) => sender.channel === 'sms' && sender.isDefault)) {
-      await call('POST', '/senders', 201, { channelAccountId: account.id, kind: 'long_code', address: '+15125550100', isDefault: true });
-    }
+    await useSimulator(call, settings);
 
     const community = await call<{ id: number }>('POST', '/communities', 201, { name: 'Climate – Austin', visibility: 'public' });
     memberIds = [];
@@ -96,51 +77,20 @@ describe.each(testDialects())('a broadcast with a holdout group in a browser (%s
     }
     await call('POST', `/communities/${community.id}/members`, 200, { memberIds, role: 'member' });
 
-    const logger = createLogger({ level: 'silent' });
-    worker = createWorker({
-      db: t.database.db,
-      registry: createAppJobRegistry({ db: t.database.db, clock: t.clock, appSecret: TEST_APP_SECRET, config: t.config }),
-      clock: t.clock,
-      logger,
-      concurrency: 2,
-      pollMs: 50,
-      leaseMs: 60_000,
-    });
-    worker.start();
-    runtime = createMessagingRuntime({
-      db: t.database.db,
-      clock: t.clock,
-      logger,
-      appSecret: TEST_APP_SECRET,
-      publicUrl: t.config.publicUrl,
-    });
-    dispatcher = runtime.createDispatcher({ pollMs: 50 });
-    dispatcher.start();
+    background = startBackground(t);
 
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
-    });
+    ({ context, page } = await openDashboardPage(browser, { width: 1280, height: 900 }, pageErrors));
   });
 
   afterAll(async () => {
     await context?.close();
-    await dispatcher?.stop(5_000);
-    await runtime?.close();
-    await worker?.stop(5_000);
+    await background?.stop();
     clearInterval(ticking);
     await t?.close();
   });
 
   it('keeps 20% out in the composer, sends through the simulator, and shows the lift on the report', async () => {
-    await page.goto(`${origin}/login`);
-    await page.getByRole('textbox', { name: 'Email' }).fill(t.demo.email);
-    await page.getByRole('textbox', { name: 'Password' }).fill(t.demo.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(base);
+    await signInOnPage(page, origin, t.demo, base);
 
     await page.goto(`${base}/messages/new`);
     await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Council vote, with a holdout');

@@ -1,14 +1,10 @@
 import { type Browser, type BrowserContext, devices, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppJobRegistry } from '../../server/jobs/definitions.ts';
-import { createWorker, type Worker } from '../../server/jobs/worker.ts';
-import { createLogger } from '../../server/lib/logger.ts';
-import type { Dispatcher } from '../../server/modules/messaging/dispatcher.ts';
-import { createMessagingRuntime, type MessagingRuntime } from '../../server/modules/messaging/runtime.ts';
 import { differenceOfProportions } from '../../server/modules/workflows/report.ts';
-import { buildTestApp, type Client, signIn, TEST_APP_SECRET, type TestApp } from '../helpers/app.ts';
+import { buildTestApp, type Client, signIn, type TestApp } from '../helpers/app.ts';
 import { builtDashboard, capture, launchChromium } from '../helpers/browser.ts';
 import { testDialects } from '../helpers/db.ts';
+import { signInOnPage, startBackground, useSimulator } from '../helpers/e2e.ts';
 import { freePort } from '../helpers/net.ts';
 
 // Issue 7's "done when", in headless Chromium against the real app with the job worker and the dispatcher beside it:
@@ -73,9 +69,7 @@ afterAll(async () => {
 describe.each(testDialects())('the petition → call ladder from segment to lift, in a browser (%s)', (dialect) => {
   let t: TestApp;
   let api: Client;
-  let worker: Worker;
-  let runtime: MessagingRuntime;
-  let dispatcher: Dispatcher;
+  let background: { stop: () => Promise<void> } | undefined;
   let desk: BrowserContext;
   let phone: BrowserContext;
   let page: Page;
@@ -159,41 +153,9 @@ describe.each(testDialects())('the petition → call ladder from segment to lift
     // Sending hours around the clock, and the simulator as the default SMS sender, replying nothing by itself.
     await call('PATCH', '/messaging-settings', 200, { quietHoursStart: '00:00', quietHoursEnd: '23:59' });
     const settings = { failureRate: 0, replyRate: 0, optOutRate: 0, minDelayMs: 20, maxDelayMs: 100 };
-    const { accounts } = await call<{ accounts: { id: number; provider: string }[] }>('GET', '/channel-accounts', 200);
-    const existing = accounts.find((account) => account.provider === 'simulator');
-    const account = existing
-      ? await call<{ id: number }>('PATCH', `/channel-accounts/${existing.id}`, 200, { settings })
-      : await call<{ id: number }>('POST', '/channel-accounts', 201, {
-          provider: 'simulator',
-          name: 'Simulator',
-          credentials: {},
-          settings,
-        });
-    const { senders } = await call<{ senders: { channel: string; isDefault: boolean }[] }>('GET', '/senders', 200);
-    if (!senders.some((sender) => sender.channel === 'sms' && sender.isDefault)) {
-      await call('POST', '/senders', 201, { channelAccountId: account.id, kind: 'long_code', address: '+15125550100', isDefault: true });
-    }
+    await useSimulator(call, settings);
 
-    const logger = createLogger({ level: 'silent' });
-    worker = createWorker({
-      db: t.database.db,
-      registry: createAppJobRegistry({ db: t.database.db, clock: t.clock, appSecret: TEST_APP_SECRET, config: t.config }),
-      clock: t.clock,
-      logger,
-      concurrency: 2,
-      pollMs: 50,
-      leaseMs: 60_000,
-    });
-    worker.start();
-    runtime = createMessagingRuntime({
-      db: t.database.db,
-      clock: t.clock,
-      logger,
-      appSecret: TEST_APP_SECRET,
-      publicUrl: t.config.publicUrl,
-    });
-    dispatcher = runtime.createDispatcher({ pollMs: 50 });
-    dispatcher.start();
+    background = startBackground(t);
 
     // Petition X, the call page its signers are asked to use, another petition Y and an event.
     const x = await call<{ id: number }>('POST', '/petitions', 201, {
@@ -246,19 +208,13 @@ describe.each(testDialects())('the petition → call ladder from segment to lift
     page.on('console', (message) => {
       if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
     });
-    await page.goto(`${origin}/login`);
-    await page.getByRole('textbox', { name: 'Email' }).fill(t.demo.email);
-    await page.getByRole('textbox', { name: 'Password' }).fill(t.demo.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(base);
+    await signInOnPage(page, origin, t.demo, base);
   }, 120_000);
 
   afterAll(async () => {
     await desk?.close();
     await phone?.close();
-    await dispatcher?.stop(5_000);
-    await runtime?.close();
-    await worker?.stop(5_000);
+    await background?.stop();
     clearInterval(ticking);
     await t?.close();
   });
@@ -553,7 +509,10 @@ describe.each(testDialects())('the petition → call ladder from segment to lift
       await expect.poll(() => card.getByTestId('goal-difference').textContent(), POLL).toBe(sentence);
       const verdict = await card.getByTestId('goal-verdict').textContent();
       if (lift.interval.low <= 0 && lift.interval.high >= 0) expect(verdict).toMatch(/^Not enough evidence yet/);
-      else expect(verdict).toBe('Members who got the workflow reached the goal more often than those held out.');
+      else
+        expect(verdict).toBe(
+          `Members who got the workflow reached the goal ${lift.difference > 0 ? 'more' : 'less'} often than those held out.`,
+        );
     } else {
       // No one was drawn for the holdout (about 7% of runs with 25 members): the card says why there is no comparison.
       await heldRate.getByText('0 of 0 members').waitFor();
