@@ -8,6 +8,7 @@ import { createImportRunJob } from '../modules/imports/import.job.ts';
 import { createBroadcastExpandJob } from '../modules/messaging/expand.job.ts';
 import { createProcessInboundJob } from '../modules/messaging/inbound.job.ts';
 import { createP2pLoadJob } from '../modules/p2p/p2p-load.job.ts';
+import { createSnapshotRetentionJob } from '../modules/segments/snapshot-retention.job.ts';
 import { createSurveySendJob } from '../modules/surveys/survey-send.job.ts';
 import { createScheduledTriggersJob } from '../modules/workflows/scheduled-triggers.job.ts';
 import { createWorkflowTickJob } from '../modules/workflows/tick.job.ts';
@@ -26,6 +27,7 @@ export function createAppJobRegistry(deps: { db: Db; clock: Clock; appSecret: st
     createProcessInboundJob(deps),
     createBroadcastExpandJob(deps),
     createP2pLoadJob(deps),
+    createSnapshotRetentionJob(deps),
     createSurveySendJob(deps),
     createEventRemindersJob(deps),
     createWorkflowTickJob(deps),

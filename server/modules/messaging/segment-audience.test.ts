@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type Client, signIn, type TestApp } from '../../../test/helpers/app.ts';
 import { testDialects } from '../../../test/helpers/db.ts';
+import { pruneSnapshots, SNAPSHOT_RETENTION_MS } from '../segments/snapshot-retention.job.ts';
+import { snapshotSegment } from '../segments/snapshots.ts';
 import { expandBroadcast } from './expand.ts';
 
 // A saved segment as a broadcast's audience and as a filter of the members export: its members (narrowed to the
@@ -183,5 +185,68 @@ describe.each(testDialects())('segments as audiences on %s', (dialect) => {
     const withFilter = await api('GET', `/members/export?segmentId=${inAustin}&q=ana`);
     expect(withFilter.body.trim().split('\n').length).toBe(2);
     expect((await api('GET', '/members/export?segmentId=999')).statusCode).toBe(404);
+  });
+
+  it('deletes snapshots once past use, and keeps the one a paused broadcast will resume from', async () => {
+    const austin = await community('Austin');
+    const ana = await member('Ana', { communities: [austin] });
+    const ben = await member('Ben', { communities: [austin] });
+    const inAustin = await segment({ kind: 'community', in: true, communityIds: [austin] });
+    // A broadcast sent in full, and one stopped before writing anything (then paused): each froze the segment.
+    const sent = await draft({ segmentId: inAustin });
+    expect((await api('POST', `/broadcasts/${sent}/launch`)).statusCode).toBe(200);
+    await t.runJobs();
+    expect(await recipientsOf(sent)).toEqual([ana, ben]);
+    const paused = await draft({ segmentId: inAustin });
+    await db().updateTable('broadcasts').set({ status: 'expanding', launched_at: t.clock.now() }).where('id', '=', paused).execute();
+    const stopped = new AbortController();
+    stopped.abort(new Error('shutting down'));
+    await expect(
+      expandBroadcast({ db: db(), clock: t.clock, config: t.config }, { workspaceId: ws, broadcastId: paused, signal: stopped.signal }),
+    ).rejects.toThrow('shutting down');
+    await db().updateTable('broadcasts').set({ status: 'paused' }).where('id', '=', paused).execute();
+    // An export's snapshot and one taken through the API.
+    const take = (purpose: 'export' | 'api') =>
+      db()
+        .transaction()
+        .execute((trx) => snapshotSegment(trx, ws, inAustin, t.clock.now(), { purpose }));
+    await take('export');
+    await take('api');
+    const left = async () =>
+      (
+        await db()
+          .selectFrom('segment_snapshots as s')
+          .select([
+            's.purpose',
+            (eb) =>
+              eb
+                .selectFrom('segment_snapshot_members as m')
+                .whereRef('m.snapshot_id', '=', 's.id')
+                .select((e) => e.fn.countAll<number>().as('n'))
+                .as('members'),
+          ])
+          .where('s.workspace_id', '=', ws)
+          .orderBy('s.id')
+          .execute()
+      ).map((r) => `${r.purpose}:${Number(r.members)}`);
+    expect(await left()).toEqual(['broadcast:2', 'broadcast:2', 'export:2', 'api:2']);
+
+    // Nothing is past use at once; a day on, the export goes; a week on, the sent broadcast's (one member per batch).
+    expect(await pruneSnapshots(db(), t.clock.now())).toEqual({ snapshots: 0, members: 0 });
+    t.clock.advance(SNAPSHOT_RETENTION_MS.export + 1);
+    expect(await pruneSnapshots(db(), t.clock.now(), { batch: 1 })).toEqual({ snapshots: 1, members: 2 });
+    expect(await left()).toEqual(['broadcast:2', 'broadcast:2', 'api:2']);
+    t.clock.advance(SNAPSHOT_RETENTION_MS.broadcast);
+    expect(await pruneSnapshots(db(), t.clock.now(), { batch: 1 })).toEqual({ snapshots: 1, members: 2 });
+    expect(await left()).toEqual(['broadcast:2', 'api:2']);
+    t.clock.advance(SNAPSHOT_RETENTION_MS.api);
+    await pruneSnapshots(db(), t.clock.now());
+    expect(await left()).toEqual(['broadcast:2']);
+
+    // The paused broadcast resumes from its snapshot.
+    await db().updateTable('broadcasts').set({ status: 'expanding' }).where('id', '=', paused).execute();
+    const resumed = await expandBroadcast({ db: db(), clock: t.clock, config: t.config }, { workspaceId: ws, broadcastId: paused });
+    expect(resumed.outcome).toBe('done');
+    expect(await recipientsOf(paused)).toEqual([ana, ben]);
   });
 });
