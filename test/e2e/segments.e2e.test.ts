@@ -77,6 +77,7 @@ describe.each(testDialects())('the segment builder in a browser (%s)', (dialect)
         firstName: `Pat ${String(i).padStart(2, '0')}`,
         lastName: 'Pager',
         email: `pager${i}@example.org`,
+        ...(i <= 3 ? { tags: ['donor'] } : {}),
       });
     }
     const did = (memberId: number, type: 'signed' | 'shared', actionId: number, occurredAt: number) => ({
@@ -197,6 +198,16 @@ describe.each(testDialects())('the segment builder in a browser (%s)', (dialect)
     expect(await count.textContent()).toBe('—');
     await expect(page.getByRole('button', { name: 'Save segment' }).isDisabled()).resolves.toBe(true);
     await screenshot('segment-builder-incomplete.png');
+    await page.getByRole('button', { name: 'Remove condition 3' }).click();
+    await expect.poll(() => count.textContent(), POLL).toBe('3 members');
+
+    // A tag condition suggests the tags members carry.
+    await page.getByRole('button', { name: 'Add a condition', exact: true }).click();
+    const tagRow = page.getByRole('group', { name: 'Condition 3' });
+    await tagRow.getByRole('combobox', { name: 'Condition type' }).selectOption('tag');
+    await tagRow.getByLabel('Tags').fill('don');
+    await page.getByRole('option', { name: 'donor' }).waitFor();
+    await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Remove condition 3' }).click();
     await expect.poll(() => count.textContent(), POLL).toBe('3 members');
   });

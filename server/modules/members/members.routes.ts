@@ -72,6 +72,20 @@ export function membersRoutes({ members }: { members: MembersService }): Fastify
     );
 
     app.get(
+      '/api/workspaces/:workspaceId/members/tags',
+      {
+        config: { access: 'members.read' },
+        schema: {
+          tags: ['members'],
+          summary: 'The tags in use, most used first (up to 500), with how many members carry each',
+          params: workspaceParams,
+          response: { 200: z.object({ tags: z.array(z.object({ tag: z.string(), members: z.number() })) }) },
+        },
+      },
+      async (request) => members.tags(tenantOf(request)),
+    );
+
+    app.get(
       MEMBER,
       {
         config: { access: 'members.read' },

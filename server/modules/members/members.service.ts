@@ -149,6 +149,9 @@ const parseData = (data: string | null): Record<string, unknown> | null => {
   }
 };
 
+/** Tags listed by GET …/members/tags at the most. */
+const TAG_LIST_LIMIT = 500;
+
 export function createMembersService({ db, clock, appSecret }: Deps) {
   async function contextOf(workspaceId: number) {
     const ws = await workspaceOf(db, workspaceId);
@@ -415,6 +418,23 @@ export function createMembersService({ db, clock, appSecret }: Deps) {
     author: n.author_user_id !== null && n.author_name !== null ? { id: n.author_user_id, name: n.author_name } : null,
     createdAt: iso(n.created_at),
   });
+
+  /** The workspace's tags, most used first, with how many live members carry each (pickers suggest them). */
+  async function tags(tenant: Tenant) {
+    const rows = await db
+      .selectFrom('member_tags as t')
+      .innerJoin('members as m', (join) => join.onRef('m.workspace_id', '=', 't.workspace_id').onRef('m.id', '=', 't.member_id'))
+      .select(['t.tag', (eb) => eb.fn.countAll<number>().as('members')])
+      .where('t.workspace_id', '=', tenant.workspaceId)
+      .where('m.merged_into', 'is', null)
+      .where('m.erased_at', 'is', null)
+      .groupBy('t.tag')
+      .orderBy('members', 'desc')
+      .orderBy('t.tag')
+      .limit(TAG_LIST_LIMIT)
+      .execute();
+    return { tags: rows.map((r) => ({ tag: r.tag, members: Number(r.members) })) };
+  }
 
   async function notes(tenant: Tenant, memberId: number) {
     await load(tenant.workspaceId, memberId, { allowErased: true });
@@ -781,6 +801,7 @@ export function createMembersService({ db, clock, appSecret }: Deps) {
     get,
     addTag,
     removeTag,
+    tags,
     notes,
     addNote,
     consent,

@@ -296,6 +296,22 @@ describe.each(testDialects())('members API on %s', (dialect) => {
     expect(tooMany.statusCode).toBe(400);
   });
 
+  it('lists the tags in use, most used first, with how many members carry each', async () => {
+    await createOk({ firstName: 'Ana', phone: '5125550101', tags: ['rally-crew', 'vip-donor'] });
+    await createOk({ firstName: 'Ben', phone: '5125550102', tags: ['rally-crew'] });
+    await createOk({ firstName: 'Cy', phone: '5125550103', tags: ['rally-crew', 'bus-driver'] });
+    const response = await owner.request({ method: 'GET', url: `${base}/tags` });
+    expect(response.statusCode, response.body).toBe(200);
+    const ours = (response.json() as { tags: { tag: string; members: number }[] }).tags.filter((t) =>
+      ['rally-crew', 'vip-donor', 'bus-driver'].includes(t.tag),
+    );
+    expect(ours).toEqual([
+      { tag: 'rally-crew', members: 3 },
+      { tag: 'bus-driver', members: 1 },
+      { tag: 'vip-donor', members: 1 },
+    ]);
+  });
+
   it('edits a member: keys, time zone and custom fields follow; consent is untouched; tags are replaced', async () => {
     const m = await createOk({
       firstName: 'Maria',

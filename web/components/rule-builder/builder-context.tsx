@@ -7,10 +7,12 @@ export type Builder = {
   communities: Option[];
   actions: Option[];
   broadcasts: Option[];
+  /** Tags in use, suggested while typing. */
+  tags: string[];
   errors: RowErrors;
 };
 
-export const BuilderContext = createContext<Builder>({ communities: [], actions: [], broadcasts: [], errors: new Map() });
+export const BuilderContext = createContext<Builder>({ communities: [], actions: [], broadcasts: [], tags: [], errors: new Map() });
 
 export function useBuilder(): Builder {
   return use(BuilderContext);

@@ -9,6 +9,7 @@ const ROLE_OPTIONS = MEMBERSHIP_ROLES.map((role) => ({ value: role, label: role.
 /** Has (or has none of) some tags. */
 export function TagInputs(props: { rule: Keyed<TagRule>; onChange: (rule: Keyed<TagRule>) => void }) {
   const { rule, onChange } = props;
+  const { tags } = useBuilder();
   const errors = useRowErrors(rule.nodeId);
   return (
     <>
@@ -24,6 +25,7 @@ export function TagInputs(props: { rule: Keyed<TagRule>; onChange: (rule: Keyed<
       <TagsInput
         aria-label="Tags"
         placeholder="Type a tag, press Enter"
+        data={tags}
         value={rule.tags}
         onChange={(tags) => onChange({ ...rule, tags })}
         error={errors.tags}

@@ -29,6 +29,7 @@ import { useActionOptions } from '../../../lib/options/action-options.ts';
 import { useBroadcastOptions } from '../../../lib/options/broadcast-options.ts';
 import { useCommunityOptions } from '../../../lib/options/community-options.ts';
 import type { Option } from '../../../lib/options/keys.ts';
+import { useTagOptions } from '../../../lib/options/tag-options.ts';
 import { useDeleteSegment } from '../api/delete-segment.ts';
 import { type Segment, useSegment } from '../api/get-segment.ts';
 import { useSegmentPreview } from '../api/preview-segment.ts';
@@ -72,6 +73,7 @@ function SegmentEditor(props: { segment: Segment | undefined }) {
   const communities = useCommunityOptions(workspaceId);
   const actions = useActionOptions(workspaceId);
   const broadcasts = useBroadcastOptions(workspaceId, can('messaging.read'));
+  const tagOptions = useTagOptions(workspaceId);
   const save = useSaveSegment(workspaceId, segment ? String(segment.id) : null);
   const remove = useDeleteSegment(workspaceId, segment ? String(segment.id) : '0');
 
@@ -108,6 +110,7 @@ function SegmentEditor(props: { segment: Segment | undefined }) {
     communities: communities.data ?? [],
     actions: actions.data ?? [],
     broadcasts: broadcasts.data ?? [],
+    tags: tagOptions.data ?? [],
     errors,
   };
 

@@ -1,4 +1,4 @@
-import { Input, MultiSelect, NativeSelect, NumberInput, Select, Stack, TextInput } from '@mantine/core';
+import { Autocomplete, Input, MultiSelect, NativeSelect, NumberInput, Select, Stack } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { ACTIVITY_TYPES, type ActivityType } from '../../../../common/activities.ts';
 import { ACTIVITY_LABELS } from '../../../../common/segments.ts';
@@ -34,7 +34,7 @@ export function ConditionEditor(props: {
   errors: Record<string, string>;
 }) {
   const { value, onChange, errors } = props;
-  const { communities, actions } = usePickers();
+  const { communities, actions, tags } = usePickers();
   return (
     <Stack gap="xs">
       <NativeSelect
@@ -45,10 +45,11 @@ export function ConditionEditor(props: {
         withAsterisk
       />
       {value.kind === 'has_tag' && (
-        <TextInput
+        <Autocomplete
           label="Tag"
+          data={tags}
           value={value.tag}
-          onChange={(event) => onChange({ ...value, tag: event.currentTarget.value })}
+          onChange={(tag) => onChange({ ...value, tag })}
           error={errors.tag}
           withAsterisk
         />
@@ -141,7 +142,9 @@ function SegmentRulesInput(props: {
   );
   return (
     <Input.Wrapper label="Members who match" withAsterisk>
-      <BuilderContext value={{ communities: pickers.communities, actions: pickers.actions, broadcasts: pickers.broadcasts, errors }}>
+      <BuilderContext
+        value={{ communities: pickers.communities, actions: pickers.actions, broadcasts: pickers.broadcasts, tags: pickers.tags, errors }}
+      >
         <RuleGroup
           node={root}
           depth={1}

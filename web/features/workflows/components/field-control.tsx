@@ -1,4 +1,4 @@
-import { Input, MultiSelect, NativeSelect, NumberInput, SegmentedControl, Select, TextInput } from '@mantine/core';
+import { Autocomplete, Input, MultiSelect, NativeSelect, NumberInput, SegmentedControl, Select, TextInput } from '@mantine/core';
 import { ACTIVITY_LABELS } from '../../../../common/segments.ts';
 import {
   ACTION_ACTIVITY_TYPES,
@@ -66,7 +66,7 @@ export function FieldControl(props: {
       );
     case 'text':
     case 'tag':
-      return <TextInput {...common} value={text} onChange={(event) => blank(event.currentTarget.value)} maw={360} />;
+      return <Autocomplete {...common} data={pickers.tags} value={text} onChange={blank} maw={360} />;
     case 'email':
       return <TextInput {...common} type="email" value={text} onChange={(event) => blank(event.currentTarget.value.trim())} />;
     case 'url':

@@ -5,14 +5,15 @@ import { useBroadcastOptions } from '../../../lib/options/broadcast-options.ts';
 import { useCommunityOptions } from '../../../lib/options/community-options.ts';
 import type { Option } from '../../../lib/options/keys.ts';
 import { useSegmentOptions } from '../../../lib/options/segment-options.ts';
+import { useTagOptions } from '../../../lib/options/tag-options.ts';
 import type { Names } from '../definition.ts';
 
 export type { Option };
 
 /** The options every picker of the builder offers, and the names that summaries show for ids. */
-export type Pickers = { communities: Option[]; actions: Option[]; segments: Option[]; broadcasts: Option[]; names: Names };
+export type Pickers = { communities: Option[]; actions: Option[]; segments: Option[]; broadcasts: Option[]; tags: string[]; names: Names };
 
-const EMPTY: Pickers = { communities: [], actions: [], segments: [], broadcasts: [], names: {} };
+const EMPTY: Pickers = { communities: [], actions: [], segments: [], broadcasts: [], tags: [], names: {} };
 
 export const PickersContext = createContext<Pickers>(EMPTY);
 
@@ -32,12 +33,14 @@ export function useLoadPickers(): Pickers {
   const actions = useActionOptions(workspaceId);
   const broadcasts = useBroadcastOptions(workspaceId, can('messaging.read'));
   const segmentOptions = useSegmentOptions(workspaceId);
+  const tagOptions = useTagOptions(workspaceId);
   return useMemo(() => {
     const segments = segmentOptions.data ?? [];
     return {
       communities: communities.data ?? [],
       actions: actions.data ?? [],
       broadcasts: broadcasts.data ?? [],
+      tags: tagOptions.data ?? [],
       segments,
       names: {
         communities: byId(communities.data ?? []),
@@ -46,7 +49,7 @@ export function useLoadPickers(): Pickers {
         segments: byId(segments),
       },
     };
-  }, [communities.data, actions.data, broadcasts.data, segmentOptions.data]);
+  }, [communities.data, actions.data, broadcasts.data, segmentOptions.data, tagOptions.data]);
 }
 
 /** Options plus a "#12" entry for a chosen id the list does not have, so a saved value still shows. */
