@@ -54,6 +54,8 @@ describe.each(testDialects())('workflows in a browser (%s)', (dialect) => {
   };
   // The screenshots come from the SQLite run; the PostgreSQL run checks the same behaviour.
   const screenshot = (name: string) => (dialect === 'sqlite' ? capture(page, name) : Promise.resolve());
+  // A chosen step's menu closes with a transition: the next one opened must not find two menus.
+  const menusClosed = () => expect.poll(() => page.getByRole('menu').count(), POLL).toBe(0);
   const runs = async () => (await call<{ runs: Run[] }>('GET', `/workflows/${workflowId}/runs`, 200)).runs;
 
   beforeAll(async () => {
@@ -105,11 +107,12 @@ describe.each(testDialects())('workflows in a browser (%s)', (dialect) => {
     await page.getByRole('button', { name: 'Trigger: Manual' }).waitFor();
     const editor = page.locator('[data-step-editor]');
     await editor.getByRole('textbox', { name: 'Message' }).fill(ASK);
-    expect(await editor.getByTestId('sms-count').textContent()).toContain('1 segment');
+    await expect.poll(() => editor.getByTestId('sms-count').textContent(), POLL).toContain('1 segment');
 
     // After the text: wait for a reply, which opens a lane per way out.
     await page.getByRole('button', { name: 'Add a step after Step 1: Send SMS' }).click();
     await page.getByRole('menuitem', { name: /Wait for a reply/ }).click();
+    await menusClosed();
     await editor.getByText('Step 2 · Wait for a reply', { exact: true }).waitFor();
     for (const lane of ['Yes', 'No', 'Other reply', 'No reply'])
       await page.getByRole('group', { name: `Step 2, ${lane}`, exact: true }).waitFor();
@@ -117,9 +120,11 @@ describe.each(testDialects())('workflows in a browser (%s)', (dialect) => {
     // A text on each answer; the first with a variable the server does not know.
     await page.getByRole('button', { name: 'Add a step on Yes', exact: true }).click();
     await page.getByRole('menuitem', { name: /Send SMS/ }).click();
+    await menusClosed();
     await editor.getByRole('textbox', { name: 'Message' }).fill('Great, see you Saturday at 9, {{ member.nickname }}!');
     await page.getByRole('button', { name: 'Add a step on No', exact: true }).click();
     await page.getByRole('menuitem', { name: /Send SMS/ }).click();
+    await menusClosed();
     await editor.getByRole('textbox', { name: 'Message' }).fill('No worries, thanks {{ member.first_name }}!');
 
     // The server refuses the template; its message shows on the step it is about, and in the editor when opened.
@@ -134,7 +139,7 @@ describe.each(testDialects())('workflows in a browser (%s)', (dialect) => {
     await editor.getByText(/unknown variable "member\.nickname"/i).waitFor();
     await screenshot('workflows-builder-error.png');
     await editor.getByRole('textbox', { name: 'Message' }).fill('Great, see you Saturday at 9, {{ member.first_name }}!');
-    expect(await yesCard.getByText('1 problem').count()).toBe(0);
+    await expect.poll(() => yesCard.getByText('1 problem').count(), POLL).toBe(0);
 
     await page.getByRole('button', { name: 'Create draft' }).click();
     await page.waitForURL(/\/messages\/workflows\/\d+$/);
@@ -166,7 +171,7 @@ describe.each(testDialects())('workflows in a browser (%s)', (dialect) => {
     await panel.getByRole('combobox', { name: 'Segment' }).click();
     await page.getByRole('option', { name: 'Food bank volunteers' }).click();
     await panel.getByRole('button', { name: 'Enroll' }).click();
-    expect(await panel.getByTestId('enroll-result').textContent()).toBe('2 members enrolled, 0 held out.');
+    await expect.poll(() => panel.getByTestId('enroll-result').textContent(), POLL).toBe('2 members enrolled, 0 held out.');
     await screenshot('workflows-builder.png');
 
     // Both get the question and wait for the answer.
@@ -286,6 +291,7 @@ describe.each(testDialects())('workflows in a browser (%s)', (dialect) => {
     for (const kind of STEP_KINDS) {
       await page.getByRole('button', { name: 'Add a step before the first step' }).click();
       await page.getByRole('menuitem').filter({ hasText: STEP_KIND_META[kind].description }).click();
+      await menusClosed();
       await editor.getByText(`Step 1 · ${STEP_KIND_META[kind].label}`, { exact: true }).waitFor();
       if (kind === 'condition') {
         await editor.getByRole('combobox', { name: 'If the member' }).selectOption('segment');
